@@ -1,0 +1,22 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { IssuedToken } from './sessions.js'
+import type { WxSession, WxUser } from './types.js'
+
+/** What the plugin adds to the Fastify instance as `app.wxLogin`. */
+export interface WxLoginApi {
+  /** Hook for protected routes: `{ onRequest: app.wxLogin.authenticate }`. */
+  authenticate (request: FastifyRequest, reply: FastifyReply): Promise<void>
+  /** The live session of a token, or null. Slides the idle expiry like a request. */
+  verify (token: string): Promise<WxSession | null>
+  /** Revokes one token (logout). */
+  revoke (token: string): Promise<void>
+  /** Revokes every session of a user; returns how many. */
+  revokeAll (userId: string | number): Promise<number>
+  /**
+   * Issues a token without a WeChat login (tests, admin tools): for a user
+   * object, or for the id of a user in the built-in users table.
+   */
+  issueToken (user: string | number | WxUser): Promise<IssuedToken>
+  /** Deletes expired and revoked session rows; returns how many. */
+  pruneSessions (): Promise<number>
+}

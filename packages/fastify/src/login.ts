@@ -1,0 +1,52 @@
+import type { FastifyRequest } from 'fastify'
+import { errors } from './errors.js'
+import type { SessionManager } from './sessions.js'
+import type { UserStore } from './store/types.js'
+import type { UserHooks, WxIdentity, WxUser } from './types.js'
+import type { WechatSession } from './wechat/code2session.js'
+
+export interface LoginResult {
+  token: string
+  expiresAt: number
+  user: WxUser
+  isNewUser: boolean
+}
+
+export interface LoginServiceOptions extends UserHooks {
+  appId: string
+  autoRegister: boolean
+  code2Session: (code: string) => Promise<WechatSession>
+  users: UserStore
+  sessions: SessionManager
+  /** Runs `store` against the session store, turning its failures into 503s. */
+  store: <T>(operation: Promise<T>) => Promise<T>
+}
+
+/** code -> WeChat identity -> user -> token. */
+export function createLogin (options: LoginServiceOptions) {
+  const { users, store } = options
+
+  // The application's hooks replace the built-in users table as a pair
+  // (options checks that); user fields always include the WeChat identity.
+  async function resolveUser (identity: WxIdentity, request: FastifyRequest): Promise<{ user: WxUser, isNewUser: boolean }> {
+    const found = options.findUser === undefined
+      ? await store(users.find(identity))
+      : await options.findUser(identity, request)
+    if (found !== null) return { user: { ...identity, ...found }, isNewUser: false }
+    if (!options.autoRegister) throw new errors.NotBound()
+    if (options.createUser !== undefined) {
+      return { user: { ...identity, ...await options.createUser(identity, request) }, isNewUser: true }
+    }
+    const { user, created } = await store(users.create(identity))
+    return { user, isNewUser: created }
+  }
+
+  return async function login (code: string, request: FastifyRequest): Promise<LoginResult> {
+    const wechat = await options.code2Session(code)
+    const identity: WxIdentity = { appId: options.appId, openid: wechat.openid, unionid: wechat.unionid }
+    const { user, isNewUser } = await resolveUser(identity, request)
+    if (options.onLogin !== undefined) await options.onLogin({ user, identity, isNewUser, request })
+    const { token, expiresAt } = await options.sessions.issue(user)
+    return { token, expiresAt, user, isNewUser }
+  }
+}

@@ -1,0 +1,135 @@
+import type { UserHooks } from './types.js'
+import type { WxLoginStores } from './store/types.js'
+import { TABLE_PREFIX_PATTERN } from './store/sql.js'
+
+const SECOND = 1000
+const DAY = 24 * 60 * 60 * SECOND
+
+export interface WxLoginOptions extends UserHooks {
+  /** The mini program's AppID. */
+  appId: string
+  /** The mini program's AppSecret. Never logged, never sent to a client. */
+  appSecret: string
+  /** WeChat's API origin; point it at @wx-login/wechat-mock in tests. */
+  apiBase?: string
+  /** Where the login routes live. Default '/auth/wechat'. */
+  prefix?: string
+  /** Absolute token lifetime in ms. Default 30 days. */
+  tokenTtl?: number
+  /** A token unused this long (ms) expires. Default 7 days. */
+  idleTtl?: number
+  /** Create users on first login. false: unknown users get 403 FST_WX_LOGIN_NOT_BOUND. */
+  autoRegister?: boolean
+  /** Keep at most this many live sessions per user; 0 = unlimited. */
+  maxSessionsPerUser?: number
+  /** Prefix of the MySQL table names. Default 'wx_'. */
+  tablePrefix?: string
+  /** Prefix of the Redis keys. Default 'wx-login:'. */
+  redisPrefix?: string
+  /** The request property that holds the user. Default 'user'. */
+  decoratorName?: string
+  /** Create the tables when missing, at boot. Default true. */
+  migrate?: boolean
+  /** The header that carries the token. Default 'authorization'. */
+  tokenHeader?: string
+  /** The scheme before the token in that header; '' for a bare token. Default 'Bearer'. */
+  tokenScheme?: string
+  /** Timeout of each phase of a WeChat call (connect, headers, body), ms. Default 5000. */
+  wechatTimeout?: number
+  /** Extra attempts when WeChat answers -1 (busy). Default 2. */
+  wechatRetries?: number
+  /** A Redis command slower than this (ms) falls back to MySQL. Default 250. */
+  redisTimeout?: number
+  /** Replace the MySQL/Redis stores (e.g. memoryStores() in a demo). */
+  stores?: WxLoginStores
+  /** The clock, in epoch ms. For tests. */
+  now?: () => number
+}
+
+export type ResolvedOptions = Required<Omit<WxLoginOptions, keyof UserHooks | 'stores'>> &
+  UserHooks & { stores: WxLoginStores | undefined, touchInterval: number }
+
+function fail (message: string): never {
+  throw new Error(`@wx-login/fastify: ${message}`)
+}
+
+function positive (name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) fail(`${name} must be a positive number of milliseconds`)
+  return value
+}
+
+function text (name: string, value: unknown, fallback: string, pattern?: RegExp): string {
+  if (value === undefined) return fallback
+  if (typeof value !== 'string' || (pattern !== undefined && !pattern.test(value))) {
+    fail(`${name} must be a string${pattern === undefined ? '' : ` matching ${pattern}`}`)
+  }
+  return value
+}
+
+function hook<T> (name: string, value: T | undefined): T | undefined {
+  if (value !== undefined && typeof value !== 'function') fail(`${name} must be a function`)
+  return value
+}
+
+/** Checks every option and fills the defaults, in one place. */
+export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') fail('options are required: { appId, appSecret }')
+  if (typeof options.appId !== 'string' || !/^\S{1,64}$/.test(options.appId)) fail('appId is required (your mini program\'s AppID)')
+  if (typeof options.appSecret !== 'string' || options.appSecret.length === 0) fail('appSecret is required (your mini program\'s AppSecret)')
+
+  const apiBase = text('apiBase', options.apiBase, 'https://api.weixin.qq.com')
+  try {
+    const url = new URL(apiBase)
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('protocol')
+  } catch {
+    fail('apiBase must be an http(s) URL')
+  }
+
+  const tokenTtl = positive('tokenTtl', options.tokenTtl, 30 * DAY)
+  const idleTtl = positive('idleTtl', options.idleTtl, 7 * DAY)
+  const maxSessionsPerUser = options.maxSessionsPerUser ?? 0
+  if (!Number.isInteger(maxSessionsPerUser) || maxSessionsPerUser < 0) fail('maxSessionsPerUser must be a whole number (0 = unlimited)')
+  const wechatRetries = options.wechatRetries ?? 2
+  if (!Number.isInteger(wechatRetries) || wechatRetries < 0 || wechatRetries > 5) fail('wechatRetries must be a whole number from 0 to 5')
+  for (const name of ['autoRegister', 'migrate'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') fail(`${name} must be a boolean`)
+  }
+  if (options.createUser !== undefined && options.findUser === undefined) fail('createUser needs findUser: the two replace the built-in users table together')
+  if (options.findUser !== undefined && options.createUser === undefined && options.autoRegister !== false) {
+    fail('findUser needs createUser, or autoRegister: false')
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') fail('now must be a function')
+  const stores = options.stores
+  if (stores !== undefined && (typeof stores !== 'object' || stores === null || !stores.users || !stores.sessions || stores.cache === undefined)) {
+    fail('stores must be { users, sessions, cache }')
+  }
+
+  return {
+    appId: options.appId,
+    appSecret: options.appSecret,
+    apiBase,
+    prefix: text('prefix', options.prefix, '/auth/wechat', /^(\/[\w.~-]+)*$/),
+    tokenTtl,
+    idleTtl,
+    // Write last-seen at most every 1/100 of the idle window (and at least
+    // once a minute): sliding expiry without a write per request.
+    touchInterval: Math.min(idleTtl / 100, 60 * SECOND),
+    autoRegister: options.autoRegister ?? true,
+    maxSessionsPerUser,
+    tablePrefix: text('tablePrefix', options.tablePrefix, 'wx_', TABLE_PREFIX_PATTERN),
+    redisPrefix: text('redisPrefix', options.redisPrefix, 'wx-login:', /^[\w:.-]{0,64}$/),
+    decoratorName: text('decoratorName', options.decoratorName, 'user', /^[A-Za-z_$][\w$]*$/),
+    migrate: options.migrate ?? true,
+    tokenHeader: text('tokenHeader', options.tokenHeader, 'authorization', /^[A-Za-z0-9-]+$/).toLowerCase(),
+    tokenScheme: text('tokenScheme', options.tokenScheme, 'Bearer', /^[A-Za-z0-9-]*$/),
+    wechatTimeout: positive('wechatTimeout', options.wechatTimeout, 5 * SECOND),
+    wechatRetries,
+    redisTimeout: positive('redisTimeout', options.redisTimeout, 250),
+    stores,
+    now: options.now ?? Date.now,
+    findUser: hook('findUser', options.findUser),
+    createUser: hook('createUser', options.createUser),
+    onLogin: hook('onLogin', options.onLogin)
+  }
+}

@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify'
+import type { WxLoginApi } from './api.js'
+import { tokenReader } from './auth-header.js'
+import { createAuthenticate, SESSION } from './authenticate.js'
+import { errors } from './errors.js'
+import { createLogin } from './login.js'
+import { resolveOptions, type WxLoginOptions } from './options.js'
+import { loginRoutes } from './routes/index.js'
+import { createSessionManager } from './sessions.js'
+import { storeGuard } from './store/guard.js'
+import { migrate } from './store/migrate.js'
+import type { SqlClient } from './store/mysql-client.js'
+import { mysqlSessionStore } from './store/mysql-sessions.js'
+import { mysqlUserStore } from './store/mysql-users.js'
+import type { RedisClient } from './store/redis-client.js'
+import { redisSessionCache } from './store/redis-cache.js'
+import { tableNames } from './store/sql.js'
+import type { WxLoginStores } from './store/types.js'
+import { createCode2Session } from './wechat/code2session.js'
+import { createWechatHttp } from './wechat/http.js'
+
+type Decorated = FastifyInstance & { mysql?: SqlClient, redis?: RedisClient }
+
+async function defaultStores (app: Decorated, options: ReturnType<typeof resolveOptions>): Promise<WxLoginStores> {
+  if (app.mysql === undefined || typeof app.mysql.execute !== 'function') {
+    throw new Error('@wx-login/fastify: register @fastify/mysql with { promise: true } before this plugin (or pass `stores`)')
+  }
+  if (app.redis === undefined || typeof app.redis.get !== 'function') {
+    throw new Error('@wx-login/fastify: register @fastify/redis before this plugin (or pass `stores`)')
+  }
+  const tables = tableNames(options.tablePrefix)
+  if (options.migrate) await migrate(app.mysql, { tablePrefix: options.tablePrefix })
+  return {
+    users: mysqlUserStore(app.mysql, tables, options.now),
+    sessions: mysqlSessionStore(app.mysql, tables),
+    cache: redisSessionCache(app.redis, { prefix: options.redisPrefix, commandTimeout: options.redisTimeout, cooldown: 1000 })
+  }
+}
+
+export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLoginOptions): Promise<void> {
+  const options = resolveOptions(rawOptions)
+  const app = fastify as Decorated
+  const stores = options.stores ?? await defaultStores(app, options)
+  const log = app.log.child({ plugin: 'wx-login' })
+  const store = storeGuard(log)
+
+  const sessions = createSessionManager({
+    stores,
+    now: options.now,
+    tokenTtl: options.tokenTtl,
+    idleTtl: options.idleTtl,
+    touchInterval: options.touchInterval,
+    maxSessionsPerUser: options.maxSessionsPerUser,
+    log,
+    store
+  })
+  const http = createWechatHttp({ apiBase: options.apiBase, timeout: options.wechatTimeout })
+  const code2Session = createCode2Session({
+    http, appId: options.appId, appSecret: options.appSecret, retries: options.wechatRetries, backoff: 100, log
+  })
+  const readToken = tokenReader(options.tokenHeader, options.tokenScheme)
+
+  const api: WxLoginApi = {
+    authenticate: createAuthenticate(sessions, readToken, options.decoratorName),
+    verify: token => sessions.verify(token),
+    revoke: token => sessions.revoke(token),
+    revokeAll: userId => sessions.revokeAll(userId),
+    async issueToken (user) {
+      if (typeof user === 'object') return await sessions.issue(user)
+      const found = await store(stores.users.findById(user))
+      if (found === null) throw new errors.NotBound()
+      return await sessions.issue(found)
+    },
+    pruneSessions: () => sessions.prune()
+  }
+  const login = createLogin({
+    appId: options.appId,
+    autoRegister: options.autoRegister,
+    code2Session,
+    users: stores.users,
+    sessions,
+    store,
+    findUser: options.findUser,
+    createUser: options.createUser,
+    onLogin: options.onLogin
+  })
+
+  app.decorate('wxLogin', api)
+  if (!app.hasRequestDecorator(options.decoratorName)) app.decorateRequest(options.decoratorName, null)
+  app.decorateRequest(SESSION, null)
+  await app.register(loginRoutes, { prefix: options.prefix, api, login, readToken })
+
+  // Close only what this plugin opened; @fastify/mysql and @fastify/redis close their own.
+  app.addHook('onClose', async () => {
+    await sessions.close()
+    await http.close()
+  })
+}

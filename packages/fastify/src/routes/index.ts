@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { sessionOf } from '../authenticate.js'
+import type { WxLoginApi } from '../api.js'
+import { loginErrorHandler } from './error-handler.js'
+import { loginSchema, logoutSchema, sessionSchema } from './schemas.js'
+import type { WxUser } from '../types.js'
+
+export interface LoginRoutesOptions {
+  api: WxLoginApi
+  login: (code: string, request: FastifyRequest) => Promise<{ token: string, expiresAt: number, user: WxUser, isNewUser: boolean }>
+  readToken: (request: FastifyRequest) => string | undefined
+}
+
+const publicUser = (user: WxUser): WxUser => ({ id: user.id, appId: user.appId, openid: user.openid, unionid: user.unionid })
+
+/**
+ * The login routes. Registered as a plain (encapsulated) plugin so the
+ * `prefix` option applies and the error handler stays ours alone.
+ */
+export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOptions): Promise<void> {
+  const { api, login, readToken } = options
+  app.setErrorHandler(loginErrorHandler)
+
+  app.post<{ Body: { code: string } }>('/login', { schema: loginSchema }, async request => {
+    const result = await login(request.body.code, request)
+    return {
+      token: result.token,
+      expiresAt: new Date(result.expiresAt).toISOString(),
+      user: publicUser(result.user),
+      isNewUser: result.isNewUser
+    }
+  })
+
+  app.get('/session', { schema: sessionSchema, onRequest: api.authenticate }, async request => {
+    const session = sessionOf(request)!
+    return { user: publicUser(session.user), expiresAt: new Date(session.expiresAt).toISOString() }
+  })
+
+  app.post('/logout', { schema: logoutSchema, onRequest: api.authenticate }, async (request, reply: FastifyReply) => {
+    await api.revoke(readToken(request)!)
+    return reply.code(204).send()
+  })
+
+  app.post('/logout-all', { schema: logoutSchema, onRequest: api.authenticate }, async (request, reply: FastifyReply) => {
+    await api.revokeAll(sessionOf(request)!.user.id)
+    return reply.code(204).send()
+  })
+}

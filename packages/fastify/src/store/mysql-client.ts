@@ -1,0 +1,21 @@
+/**
+ * The slice of a mysql2 promise pool the stores use. @fastify/mysql's
+ * `app.mysql` (with `promise: true`) and a plain mysql2 pool both fit.
+ */
+export interface SqlClient {
+  query (sql: string, values?: unknown[]): Promise<[unknown, unknown]>
+  execute (sql: string, values?: unknown[]): Promise<[unknown, unknown]>
+}
+
+export interface WriteResult { affectedRows: number, insertId: number }
+export type Row = Record<string, unknown>
+
+export async function selectRows (db: SqlClient, sql: string, values: unknown[]): Promise<Row[]> {
+  const [rows] = await db.execute(sql, values)
+  return rows as Row[]
+}
+
+export async function write (db: SqlClient, sql: string, values: unknown[]): Promise<WriteResult> {
+  const [result] = await db.execute(sql, values)
+  return result as WriteResult
+}

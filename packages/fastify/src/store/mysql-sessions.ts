@@ -1,0 +1,62 @@
+import type { SessionRecord, WxUser } from '../types.js'
+import type { SessionStore } from './types.js'
+import { selectRows, write, type SqlClient } from './mysql-client.js'
+import type { TableNames } from './sql.js'
+
+export function mysqlSessionStore (db: SqlClient, tables: TableNames): SessionStore {
+  const s = tables.sessions
+  return {
+    async insert (r: SessionRecord) {
+      await write(db,
+        `INSERT INTO ${s} (token_hash, user_id, user_data, created_at, expires_at, last_seen_at) VALUES (UNHEX(?), ?, ?, ?, ?, ?)`,
+        [r.tokenHash, r.userId, JSON.stringify(r.user), r.createdAt, r.expiresAt, r.lastSeenAt])
+    },
+
+    async find (tokenHash: string) {
+      const [row] = await selectRows(db,
+        `SELECT user_id, user_data, created_at, expires_at, last_seen_at FROM ${s} WHERE token_hash = UNHEX(?) AND revoked_at IS NULL`,
+        [tokenHash])
+      if (row === undefined) return null
+      return {
+        tokenHash,
+        userId: String(row.user_id),
+        user: JSON.parse(String(row.user_data)) as WxUser,
+        createdAt: Number(row.created_at),
+        expiresAt: Number(row.expires_at),
+        lastSeenAt: Number(row.last_seen_at)
+      }
+    },
+
+    async touch (tokenHash: string, lastSeenAt: number) {
+      await write(db,
+        `UPDATE ${s} SET last_seen_at = GREATEST(last_seen_at, ?) WHERE token_hash = UNHEX(?) AND revoked_at IS NULL`,
+        [lastSeenAt, tokenHash])
+    },
+
+    async revoke (tokenHash: string, at: number) {
+      await write(db, `UPDATE ${s} SET revoked_at = ? WHERE token_hash = UNHEX(?) AND revoked_at IS NULL`, [at, tokenHash])
+    },
+
+    async revokeAll (userId: string, at: number) {
+      // Revoke first, then read back what this call revoked: a session
+      // created in between is either revoked here or issued after, never lost.
+      await write(db, `UPDATE ${s} SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, [at, userId])
+      const rows = await selectRows(db,
+        `SELECT LOWER(HEX(token_hash)) AS h FROM ${s} WHERE user_id = ? AND revoked_at = ?`, [userId, at])
+      return rows.map(row => String(row.h))
+    },
+
+    async listActive (userId: string, now: number) {
+      const rows = await selectRows(db,
+        `SELECT LOWER(HEX(token_hash)) AS h, created_at FROM ${s} WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC, token_hash`,
+        [userId, now])
+      return rows.map(row => ({ tokenHash: String(row.h), createdAt: Number(row.created_at) }))
+    },
+
+    async prune (before: number) {
+      const result = await write(db,
+        `DELETE FROM ${s} WHERE expires_at < ? OR revoked_at < ?`, [before, before])
+      return result.affectedRows
+    }
+  }
+}

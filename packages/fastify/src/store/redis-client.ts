@@ -1,0 +1,7 @@
+/** The slice of an ioredis client the plugin uses (`app.redis` fits). */
+export interface RedisClient {
+  readonly status: string
+  get (key: string): Promise<string | null>
+  set (key: string, value: string, mode: 'PX', ttlMs: number): Promise<unknown>
+  del (...keys: string[]): Promise<number>
+}

@@ -1,0 +1,54 @@
+import type { FastifyRequest } from 'fastify'
+
+/** What WeChat told us about the person logging in. Never includes session_key. */
+export interface WxIdentity {
+  appId: string
+  openid: string
+  unionid: string | null
+}
+
+/**
+ * The user a token resolves to (`request.user`). Extend it by declaration
+ * merging when your `findUser` / `createUser` hooks return more fields:
+ *
+ *   declare module '@wx-login/fastify' { interface WxUser { nickname: string } }
+ */
+export interface WxUser {
+  id: string | number
+  appId: string
+  openid: string
+  unionid: string | null
+}
+
+/** A session as the stores keep it; `tokenHash` is hex SHA-256 of the token. */
+export interface SessionRecord {
+  tokenHash: string
+  userId: string
+  user: WxUser
+  createdAt: number
+  expiresAt: number
+  lastSeenAt: number
+}
+
+/** A live session as `verify()` returns it. */
+export interface WxSession {
+  user: WxUser
+  expiresAt: number
+  lastSeenAt: number
+}
+
+export interface LoginEvent {
+  user: WxUser
+  identity: WxIdentity
+  isNewUser: boolean
+  request: FastifyRequest
+}
+
+export interface UserHooks {
+  /** Find the application's user for a WeChat identity; null when unknown. */
+  findUser?: (identity: WxIdentity, request: FastifyRequest) => Promise<Partial<WxUser> & { id: string | number } | null>
+  /** Create the application's user (only called when `autoRegister` is true). */
+  createUser?: (identity: WxIdentity, request: FastifyRequest) => Promise<Partial<WxUser> & { id: string | number }>
+  /** Called after every successful login, before the token is returned. */
+  onLogin?: (event: LoginEvent) => Promise<void> | void
+}
