@@ -1,0 +1,71 @@
+import fastifyMysql from '@fastify/mysql'
+import fastifyRedis from '@fastify/redis'
+import Fastify from 'fastify'
+import t from 'tap'
+import wxLogin, { memoryStores, type SqlClient, type WxLoginOptions } from '../src/index.js'
+import { clearRedisPrefix, MYSQL_URL, REDIS_URL } from './fixtures/services.js'
+
+const good = { appId: 'wxd0e1f2a3b4c5d6e7', appSecret: 's3cr3t', stores: memoryStores() }
+
+async function boot (options: unknown): Promise<Error | null> {
+  const app = Fastify()
+  try {
+    await app.register(wxLogin, options as WxLoginOptions)
+    await app.ready()
+    return null
+  } catch (err) {
+    return err as Error
+  } finally {
+    await app.close()
+  }
+}
+
+t.test('a bad option fails register with a message that names it', async t => {
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['no options', undefined, /appId is required/],
+    ['no appId', { ...good, appId: undefined }, /appId is required/],
+    ['empty appSecret', { ...good, appSecret: '' }, /appSecret is required/],
+    ['apiBase not a URL', { ...good, apiBase: 'api.weixin.qq.com' }, /apiBase must be an http\(s\) URL/],
+    ['apiBase ftp', { ...good, apiBase: 'ftp://x' }, /apiBase must be an http\(s\) URL/],
+    ['negative tokenTtl', { ...good, tokenTtl: -1 }, /tokenTtl must be a positive number/],
+    ['idleTtl a string', { ...good, idleTtl: '7d' }, /idleTtl must be a positive number/],
+    ['maxSessionsPerUser fraction', { ...good, maxSessionsPerUser: 1.5 }, /maxSessionsPerUser must be a whole number/],
+    ['wechatRetries too many', { ...good, wechatRetries: 50 }, /wechatRetries must be a whole number from 0 to 5/],
+    ['autoRegister a string', { ...good, autoRegister: 'yes' }, /autoRegister must be a boolean/],
+    ['tablePrefix with SQL', { ...good, tablePrefix: 'x`; DROP' }, /tablePrefix must be a string matching/],
+    ['prefix without slash', { ...good, prefix: 'auth' }, /prefix must be a string matching/],
+    ['decoratorName not an identifier', { ...good, decoratorName: 'my user' }, /decoratorName must be a string matching/],
+    ['findUser not a function', { ...good, findUser: 'x', createUser: async () => ({ id: 1 }) }, /findUser must be a function/],
+    ['createUser alone', { ...good, createUser: async () => ({ id: 1 }) }, /createUser needs findUser/],
+    ['findUser alone', { ...good, findUser: async () => null }, /findUser needs createUser/],
+    ['now not a function', { ...good, now: 5 }, /now must be a function/],
+    ['stores incomplete', { ...good, stores: { users: {} } }, /stores must be/]
+  ]
+  for (const [name, options, message] of cases) {
+    const err = await boot(options)
+    t.match(err?.message, message, name)
+    t.match(err?.message, /^@wx-login\/fastify: /, `${name}: says which plugin`)
+  }
+  t.equal(await boot({ ...good, findUser: async () => null, autoRegister: false }), null, 'findUser alone is fine without autoRegister')
+})
+
+t.test('without stores, @fastify/mysql and @fastify/redis must be registered first', async t => {
+  const { stores: _stores, ...noStores } = good
+  t.match((await boot(noStores))?.message, /register @fastify\/mysql with \{ promise: true \}/)
+
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(fastifyMysql, { promise: true, connectionString: `${MYSQL_URL}/test` })
+  await t.rejects(async () => { await app.register(wxLogin, noStores) }, /register @fastify\/redis before this plugin/)
+})
+
+t.test('migrate: false leaves the schema to the application', async t => {
+  const app = Fastify()
+  t.teardown(async () => { await app.close(); await clearRedisPrefix('wxl-test:opts:') })
+  await app.register(fastifyMysql, { promise: true, connectionString: `${MYSQL_URL}/test` })
+  await app.register(fastifyRedis, { url: REDIS_URL })
+  await app.register(wxLogin, { appId: 'wx1', appSecret: 's', migrate: false, tablePrefix: 'wxl_never_', redisPrefix: 'wxl-test:opts:' })
+  await app.ready()
+  const [rows] = await (app as unknown as { mysql: SqlClient }).mysql.query("SHOW TABLES LIKE 'wxl_never_%'") as [unknown[], unknown]
+  t.same(rows, [], 'no table was created')
+})
