@@ -1,11 +1,11 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Authenticate } from './authenticate.js'
 import type { IssuedToken } from './sessions.js'
 import type { WxSession, WxUser } from './types.js'
 
 /** What the plugin adds to the Fastify instance as `app.wxLogin`. */
 export interface WxLoginApi {
-  /** Hook for protected routes: `{ onRequest: app.wxLogin.authenticate }`. */
-  authenticate (request: FastifyRequest, reply: FastifyReply): Promise<void>
+  /** Hook for protected routes: `{ onRequest: app.wxLogin.authenticate }`; or `await` it. */
+  authenticate: Authenticate
   /** The live session of a token, or null. Slides the idle expiry like a request. */
   verify (token: string): Promise<WxSession | null>
   /** Revokes one token (logout). */

@@ -19,6 +19,14 @@ export const errors = {
   TokenMissing: createError('FST_WX_LOGIN_TOKEN_MISSING', 'Authentication token missing', 401),
   TokenInvalid: createError('FST_WX_LOGIN_TOKEN_INVALID', 'Authentication token is invalid or expired', 401),
   StoreUnavailable: createError('FST_WX_LOGIN_STORE_UNAVAILABLE', 'The session store is unavailable; try again later', 503),
+  UnknownApp: createError('FST_WX_LOGIN_UNKNOWN_APP', 'This server does not serve the mini program %s', 400),
+  AppIdRequired: createError('FST_WX_LOGIN_APPID_REQUIRED', 'appid is required: this server serves several mini programs', 400),
+  PhoneCodeInvalid: createError('FST_WX_LOGIN_PHONE_CODE_INVALID', 'The phone number code is invalid, expired or already used; ask the user to tap the button again', 400),
+  EncryptedDataInvalid: createError('FST_WX_LOGIN_ENCRYPTED_DATA_INVALID', 'encryptedData or iv is malformed', 400),
+  WatermarkMismatch: createError('FST_WX_LOGIN_WATERMARK_MISMATCH', 'The encrypted data was produced for another mini program', 400),
+  SessionKeyMissing: createError('FST_WX_LOGIN_SESSION_KEY_MISSING', 'No WeChat session key is stored for this user; call wx.login() and log in again', 401),
+  SessionKeyStale: createError('FST_WX_LOGIN_SESSION_KEY_STALE', 'The WeChat session key changed since this data was produced; call wx.login(), log in again, then fetch the data again', 401),
+  SessionKeyDisabled: createError('FST_WX_LOGIN_SESSION_KEY_DISABLED', 'Session keys are not stored on this server (set the sessionKeyEncryptionKey option)', 500),
   Internal: createError('FST_WX_LOGIN_INTERNAL', 'Internal error', 500)
 } as const
 

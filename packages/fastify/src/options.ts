@@ -1,5 +1,6 @@
 import type { UserHooks } from './types.js'
 import type { WxLoginStores } from './store/types.js'
+import type { LocalCacheOptions } from './store/local-cache.js'
 import { TABLE_PREFIX_PATTERN } from './store/sql.js'
 
 const SECOND = 1000
@@ -40,14 +41,19 @@ export interface WxLoginOptions extends UserHooks {
   wechatRetries?: number
   /** A Redis command slower than this (ms) falls back to MySQL. Default 250. */
   redisTimeout?: number
+  /**
+   * The in-process session cache in front of Redis, kept correct by Redis
+   * pub/sub; false turns it off. Default { maxEntries: 100000, maxBytes: 64 MiB, ttl: 60000 }.
+   */
+  localCache?: false | Partial<LocalCacheOptions>
   /** Replace the MySQL/Redis stores (e.g. memoryStores() in a demo). */
   stores?: WxLoginStores
   /** The clock, in epoch ms. For tests. */
   now?: () => number
 }
 
-export type ResolvedOptions = Required<Omit<WxLoginOptions, keyof UserHooks | 'stores'>> &
-  UserHooks & { stores: WxLoginStores | undefined, touchInterval: number }
+export type ResolvedOptions = Required<Omit<WxLoginOptions, keyof UserHooks | 'stores' | 'localCache'>> &
+  UserHooks & { stores: WxLoginStores | undefined, touchInterval: number, localCache: LocalCacheOptions | false }
 
 function fail (message: string): never {
   throw new Error(`@wx-login/fastify: ${message}`)
@@ -105,6 +111,17 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
     fail('stores must be { users, sessions, cache }')
   }
 
+  let localCache: LocalCacheOptions | false = false
+  if (options.localCache !== false) {
+    const given = options.localCache ?? {}
+    if (typeof given !== 'object' || given === null) fail('localCache must be false or { maxEntries, maxBytes, ttl }')
+    localCache = {
+      maxEntries: positive('localCache.maxEntries', given.maxEntries, 100_000),
+      maxBytes: positive('localCache.maxBytes', given.maxBytes, 64 * 1024 * 1024),
+      ttl: positive('localCache.ttl', given.ttl, 60 * SECOND)
+    }
+  }
+
   return {
     appId: options.appId,
     appSecret: options.appSecret,
@@ -126,6 +143,7 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
     wechatTimeout: positive('wechatTimeout', options.wechatTimeout, 5 * SECOND),
     wechatRetries,
     redisTimeout: positive('redisTimeout', options.redisTimeout, 250),
+    localCache,
     stores,
     now: options.now ?? Date.now,
     findUser: hook('findUser', options.findUser),

@@ -8,6 +8,7 @@ import { resolveOptions, type WxLoginOptions } from './options.js'
 import { loginRoutes } from './routes/index.js'
 import { createSessionManager } from './sessions.js'
 import { storeGuard } from './store/guard.js'
+import { LocalSessionCache } from './store/local-cache.js'
 import { migrate } from './store/migrate.js'
 import type { SqlClient } from './store/mysql-client.js'
 import { mysqlSessionStore } from './store/mysql-sessions.js'
@@ -33,7 +34,7 @@ async function defaultStores (app: Decorated, options: ReturnType<typeof resolve
   return {
     users: mysqlUserStore(app.mysql, tables, options.now),
     sessions: mysqlSessionStore(app.mysql, tables),
-    cache: redisSessionCache(app.redis, { prefix: options.redisPrefix, commandTimeout: options.redisTimeout, cooldown: 1000 })
+    cache: redisSessionCache(app.redis, { prefix: options.redisPrefix, commandTimeout: options.redisTimeout, cooldown: 1000, log: app.log })
   }
 }
 
@@ -44,6 +45,15 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
   const log = app.log.child({ plugin: 'wx-login' })
   const store = storeGuard(log)
 
+  const localCache = options.localCache !== false && stores.cache?.listen !== undefined
+    ? new LocalSessionCache(options.localCache)
+    : undefined
+  const channel = localCache === undefined
+    ? undefined
+    : stores.cache!.listen!({
+      onInvalidate: hashes => sessions.forgetLocal(hashes),
+      onReset: () => localCache.clear()
+    })
   const sessions = createSessionManager({
     stores,
     now: options.now,
@@ -52,7 +62,9 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     touchInterval: options.touchInterval,
     maxSessionsPerUser: options.maxSessionsPerUser,
     log,
-    store
+    store,
+    localCache,
+    localCacheLive: () => channel?.live === true
   })
   const http = createWechatHttp({ apiBase: options.apiBase, timeout: options.wechatTimeout })
   const code2Session = createCode2Session({
@@ -93,6 +105,7 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
   // Close only what this plugin opened; @fastify/mysql and @fastify/redis close their own.
   app.addHook('onClose', async () => {
     await sessions.close()
+    await channel?.close()
     await http.close()
   })
 }

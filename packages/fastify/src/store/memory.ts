@@ -39,9 +39,11 @@ export function memoryStores (): WxLoginStores {
         const { revokedAt: _revokedAt, ...record } = s
         return record
       },
-      async touch (tokenHash, lastSeenAt) {
-        const s = sessions.get(tokenHash)
-        if (s !== undefined) s.lastSeenAt = Math.max(s.lastSeenAt, lastSeenAt)
+      async touch (tokenHashes, lastSeenAt) {
+        for (const tokenHash of tokenHashes) {
+          const s = sessions.get(tokenHash)
+          if (s !== undefined) s.lastSeenAt = Math.max(s.lastSeenAt, lastSeenAt)
+        }
       },
       async revoke (tokenHash, at) {
         const s = sessions.get(tokenHash)

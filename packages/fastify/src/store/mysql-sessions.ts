@@ -3,6 +3,9 @@ import type { SessionStore } from './types.js'
 import { selectRows, write, type SqlClient } from './mysql-client.js'
 import type { TableNames } from './sql.js'
 
+// Hashes per UPDATE when last-seen times are written in a batch.
+const TOUCH_CHUNK = 500
+
 export function mysqlSessionStore (db: SqlClient, tables: TableNames): SessionStore {
   const s = tables.sessions
   return {
@@ -27,10 +30,13 @@ export function mysqlSessionStore (db: SqlClient, tables: TableNames): SessionSt
       }
     },
 
-    async touch (tokenHash: string, lastSeenAt: number) {
-      await write(db,
-        `UPDATE ${s} SET last_seen_at = GREATEST(last_seen_at, ?) WHERE token_hash = UNHEX(?) AND revoked_at IS NULL`,
-        [lastSeenAt, tokenHash])
+    async touch (tokenHashes: string[], lastSeenAt: number) {
+      for (let i = 0; i < tokenHashes.length; i += TOUCH_CHUNK) {
+        const chunk = tokenHashes.slice(i, i + TOUCH_CHUNK)
+        await db.query(
+          `UPDATE ${s} SET last_seen_at = GREATEST(last_seen_at, ?) WHERE revoked_at IS NULL AND token_hash IN (${chunk.map(() => 'UNHEX(?)').join(', ')})`,
+          [lastSeenAt, ...chunk])
+      }
     },
 
     async revoke (tokenHash: string, at: number) {

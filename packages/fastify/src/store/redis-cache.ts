@@ -1,5 +1,7 @@
+import type { FastifyBaseLogger } from 'fastify'
 import type { SessionRecord, WxUser } from '../types.js'
 import type { SessionCache } from './types.js'
+import { InvalidationListener } from './invalidation.js'
 import type { RedisClient } from './redis-client.js'
 import { withTimeout } from './with-timeout.js'
 
@@ -11,6 +13,7 @@ export interface RedisCacheOptions {
   commandTimeout: number
   /** After a failure, skip Redis this long instead of waiting on it again. */
   cooldown: number
+  log: FastifyBaseLogger
 }
 
 /**
@@ -21,6 +24,7 @@ export interface RedisCacheOptions {
 export function redisSessionCache (redis: RedisClient, options: RedisCacheOptions): SessionCache {
   let benchedUntil = 0
   const key = (tokenHash: string): string => `${options.prefix}session:${tokenHash}`
+  const channel = `${options.prefix}revoked`
 
   async function call<T> (command: Promise<T>): Promise<T> {
     try {
@@ -51,6 +55,11 @@ export function redisSessionCache (redis: RedisClient, options: RedisCacheOption
     async delete (tokenHashes: string[]) {
       if (tokenHashes.length === 0) return
       await call(redis.del(...tokenHashes.map(key)))
+      await call(redis.publish(channel, tokenHashes.join(',')))
+    },
+
+    listen (handlers) {
+      return new InvalidationListener(redis.duplicate(), { channel, log: options.log, heartbeat: 1000, ...handlers })
     }
   }
 }

@@ -2,6 +2,7 @@
 export interface TableNames {
   users: string
   sessions: string
+  sessionKeys: string
 }
 
 export const TABLE_PREFIX_PATTERN = /^[A-Za-z0-9_]{0,32}$/
@@ -10,13 +11,23 @@ export function tableNames (tablePrefix: string): TableNames {
   if (!TABLE_PREFIX_PATTERN.test(tablePrefix)) {
     throw new Error(`tablePrefix must match ${TABLE_PREFIX_PATTERN}`)
   }
-  return { users: `\`${tablePrefix}users\``, sessions: `\`${tablePrefix}sessions\`` }
+  return {
+    users: `\`${tablePrefix}users\``,
+    sessions: `\`${tablePrefix}sessions\``,
+    sessionKeys: `\`${tablePrefix}session_keys\``
+  }
 }
 
 /**
  * The schema, for teams that run migrations themselves. Times are epoch
  * milliseconds (BIGINT) so they never depend on a connection's time zone.
  * Sessions are keyed by SHA-256(token): a leaked table holds no usable token.
+ *
+ * A users row is one WeChat identity (appid, openid). With linkByUnionId, the
+ * first identity of a person is the application user (user_id NULL,
+ * union_owner = unionid, unique); identities from other apps of the same
+ * Open Platform group get rows of their own whose user_id points to it.
+ * session_keys are per identity, sealed with AES-256-GCM (see session-key-box).
  */
 export function schemaSql (tablePrefix = 'wx_'): string[] {
   const t = tableNames(tablePrefix)
@@ -29,10 +40,14 @@ export function schemaSql (tablePrefix = 'wx_'): string[] {
   phone_number VARCHAR(32) NULL,
   pure_phone_number VARCHAR(32) NULL,
   country_code VARCHAR(8) NULL,
-  session_key_enc VARBINARY(255) NULL,
+  phone_at BIGINT NULL,
+  user_id BIGINT UNSIGNED NULL,
+  union_owner VARCHAR(128) NULL,
   created_at BIGINT NOT NULL,
   UNIQUE KEY uq_app_openid (appid, openid),
-  KEY idx_unionid (unionid)
+  UNIQUE KEY uq_union_owner (union_owner),
+  KEY idx_unionid (unionid),
+  KEY idx_user (user_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
     `CREATE TABLE IF NOT EXISTS ${t.sessions} (
   token_hash BINARY(32) NOT NULL PRIMARY KEY,
@@ -44,6 +59,13 @@ export function schemaSql (tablePrefix = 'wx_'): string[] {
   revoked_at BIGINT NULL,
   KEY idx_user (user_id, created_at),
   KEY idx_expires (expires_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    `CREATE TABLE IF NOT EXISTS ${t.sessionKeys} (
+  appid VARCHAR(64) NOT NULL,
+  openid VARCHAR(128) NOT NULL,
+  session_key_enc VARBINARY(255) NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (appid, openid)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`
   ]
 }

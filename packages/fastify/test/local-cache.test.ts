@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import { Redis } from 'ioredis'
+import t from 'tap'
+import type { SqlClient } from '../src/index.js'
+import { LocalSessionCache } from '../src/store/local-cache.js'
+import { bearer, buildTestApp, type TestApp } from './fixtures/app.js'
+import { startOwnRedis } from './fixtures/services.js'
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+/** Counts what the app sends to MySQL and Redis (the real clients, instrumented). */
+function countRoundTrips (app: TestApp['app']): { mysql: number, redis: number } {
+  const counts = { mysql: 0, redis: 0 }
+  const db = (app as unknown as { mysql: SqlClient }).mysql
+  for (const method of ['query', 'execute'] as const) {
+    const original = db[method].bind(db)
+    db[method] = (...args: Parameters<SqlClient['query']>) => { counts.mysql++; return original(...args) }
+  }
+  const redis = app.redis as unknown as { sendCommand: (...args: unknown[]) => unknown }
+  const send = redis.sendCommand.bind(redis)
+  redis.sendCommand = (...args: unknown[]) => { counts.redis++; return send(...args) }
+  return counts
+}
+
+async function waitFor (check: () => Promise<boolean>, ms: number): Promise<number> {
+  const started = Date.now()
+  while (Date.now() - started < ms) {
+    if (await check()) return Date.now() - started
+    await sleep(2)
+  }
+  return Infinity
+}
+
+t.test('a warm request makes no MySQL query and no Redis round trip', async t => {
+  const { app, login } = await buildTestApp(t, 'local_warm')
+  const { token } = await login('alice')
+  const me = () => app.inject({ url: '/api/me', headers: bearer(token) })
+  t.equal((await me()).statusCode, 200, 'cold: read from Redis, now held locally')
+  const counts = countRoundTrips(app)
+  for (let i = 0; i < 100; i++) t.equal((await me()).statusCode, 200)
+  t.same(counts, { mysql: 0, redis: 0 }, '100 warm requests, zero round trips')
+})
+
+t.test('a login costs two MySQL and one Redis round trip for a known user', async t => {
+  const { app, mock, login } = await buildTestApp(t, 'local_login_cost')
+  await login('bob')
+  const counts = countRoundTrips(app)
+  await app.inject({ method: 'POST', url: '/auth/wechat/login', payload: { code: mock.mintCode('bob') } })
+  t.same(counts, { mysql: 2, redis: 1 }, 'SELECT user, INSERT session; SET cache entry')
+})
+
+t.test('two server processes: a logout on one is refused by the other within 100 ms', async t => {
+  const first = await buildTestApp(t, 'local_procs')
+  const fixture = fileURLToPath(new URL('./fixtures/server-process.ts', import.meta.url))
+  const app0 = first.mock.apps[0]!
+  const urls: string[] = []
+  for (let i = 0; i < 2; i++) {
+    const child = spawn(process.execPath, [...process.execArgv, fixture, first.dbUrl, 'redis://127.0.0.1:6379', first.redisPrefix, first.mock.url, app0.appId, app0.appSecret], { stdio: ['ignore', 'pipe', 'inherit'] })
+    t.teardown(async () => { if (child.exitCode === null) { child.kill('SIGTERM'); await once(child, 'exit') } })
+    const [line] = await once(child.stdout!, 'data') as [Buffer]
+    urls.push(line.toString().trim())
+  }
+  const [urlA, urlB] = urls as [string, string]
+  const status = async (url: string, token: string) => (await fetch(`${url}/api/me`, { headers: bearer(token) })).status
+  const login = async (url: string, user: string) => {
+    const res = await fetch(`${url}/auth/wechat/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: first.mock.mintCode(user) }) })
+    return await res.json() as { token: string, user: { id: number } }
+  }
+
+  const one = await login(urlA, 'carol')
+  t.equal(await status(urlB, one.token), 200, 'B knows the token (and now holds it locally)')
+  t.equal(await status(urlB, one.token), 200)
+  t.equal((await fetch(`${urlA}/auth/wechat/logout`, { method: 'POST', headers: bearer(one.token) })).status, 204)
+  const delay = await waitFor(async () => await status(urlB, one.token) === 401, 1000)
+  t.ok(delay < 100, `logout seen by B after ${delay} ms`)
+
+  const two = await login(urlA, 'dave')
+  const three = await login(urlB, 'dave')
+  for (const token of [two.token, three.token]) t.equal(await status(urlB, token), 200)
+  t.equal((await fetch(`${urlA}/auth/wechat/logout-all`, { method: 'POST', headers: bearer(two.token) })).status, 204)
+  const allDelay = await waitFor(async () => await status(urlB, three.token) === 401 && await status(urlB, two.token) === 401, 1000)
+  t.ok(allDelay < 100, `logout-all seen by B after ${allDelay} ms`)
+
+  // The application deletes a user: it calls revokeAll(userId) on any instance.
+  const four = await login(urlB, 'erin')
+  t.equal(await status(urlB, four.token), 200)
+  await first.app.wxLogin.revokeAll(four.user.id)
+  const deletedDelay = await waitFor(async () => await status(urlB, four.token) === 401, 1000)
+  t.ok(deletedDelay < 100, `a deleted user is refused by B after ${deletedDelay} ms`)
+})
+
+t.test('the invalidation channel drops: the local cache is flushed and requests still authenticate', async t => {
+  const redis = await startOwnRedis()
+  t.teardown(() => redis.stop())
+  const { app, login, logs } = await buildTestApp(t, 'local_drop', { redisUrl: redis.url })
+  const { token } = await login('finn')
+  const me = () => app.inject({ url: '/api/me', headers: bearer(token) })
+  t.equal((await me()).statusCode, 200)
+  const counts = countRoundTrips(app)
+  t.equal((await me()).statusCode, 200)
+  t.equal(counts.redis, 0, 'warm before the drop')
+
+  const admin = new Redis(redis.url)
+  t.teardown(() => admin.quit())
+  await admin.client('KILL', 'TYPE', 'pubsub')
+  await sleep(50)
+  t.equal((await me()).statusCode, 200, 'still authenticated (from Redis) while the channel reconnects')
+  t.ok(counts.redis > 0, 'read from Redis: the local copy was flushed')
+  t.match(logs.join(''), /invalidation channel lost/)
+
+  await waitFor(async () => { const before = counts.redis; await me(); await me(); return counts.redis === before }, 3000)
+  const before = counts.redis
+  t.equal((await me()).statusCode, 200)
+  t.equal(counts.redis, before, 'warm again once the channel is back')
+})
+
+t.test('expiry: a locally held session dies on time', async t => {
+  let now = Date.now()
+  const { app, login } = await buildTestApp(t, 'local_expiry', { plugin: { now: () => now, tokenTtl: 60_000, idleTtl: 30_000 } })
+  const { token } = await login('gus')
+  const me = async () => (await app.inject({ url: '/api/me', headers: bearer(token) })).statusCode
+  t.equal(await me(), 200)
+  t.equal(await me(), 200)
+  now += 30_001
+  t.equal(await me(), 401, 'idle expiry applies to the local copy')
+})
+
+t.test('LocalSessionCache is bounded by entries and bytes', async t => {
+  const record = (i: number, size = 10) => ({ tokenHash: `h${i}`, userId: String(i), user: { id: i, appId: 'a', openid: 'x'.repeat(size), unionid: null }, createdAt: 0, expiresAt: 1e15, lastSeenAt: 0 })
+  const byCount = new LocalSessionCache({ maxEntries: 3, maxBytes: 1e9, ttl: 1000 })
+  for (let i = 0; i < 5; i++) byCount.set(`t${i}`, record(i), 0)
+  t.equal(byCount.size, 3)
+  t.equal(byCount.get('t0', 0), undefined, 'the oldest went first')
+  t.equal(byCount.get('t4', 0)?.userId, '4')
+  t.equal(byCount.get('t4', 1000), undefined, 'the backstop TTL applies')
+
+  const byBytes = new LocalSessionCache({ maxEntries: 1000, maxBytes: 2000, ttl: 1000 })
+  for (let i = 0; i < 10; i++) byBytes.set(`t${i}`, record(i, 300), 0)
+  t.ok(byBytes.byteSize <= 2000, `bytes stay bounded (${byBytes.byteSize})`)
+  t.ok(byBytes.size < 10)
+  byBytes.set('huge', record(99, 5000), 0)
+  t.equal(byBytes.get('huge', 0), undefined, 'an entry larger than the bound is not kept')
+  byBytes.set('t9', record(9, 300), 0)
+  byBytes.invalidate(['h9'])
+  t.equal(byBytes.get('t9', 0), undefined, 'invalidated by hash')
+  byBytes.clear()
+  t.equal(byBytes.size, 0)
+  t.equal(byBytes.byteSize, 0)
+})
