@@ -104,7 +104,7 @@ t.test('the invalidation channel drops: the local cache is flushed and requests 
 
   const admin = new Redis(redis.url)
   t.teardown(() => admin.quit())
-  await admin.client('KILL', 'TYPE', 'pubsub')
+  await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub')
   await sleep(50)
   t.equal((await me()).statusCode, 200, 'still authenticated (from Redis) while the channel reconnects')
   t.ok(counts.redis > 0, 'read from Redis: the local copy was flushed')
