@@ -42,7 +42,8 @@ export class CallLog {
       method: call.method,
       path: call.path,
       query: redactParams(call.query) as Record<string, unknown>,
-      body: redactParams(call.body),
+      // null rather than undefined so a bodiless call still shows `body` in JSON.
+      body: redactParams(call.body) ?? null,
       errcode: null,
       status: null
     }

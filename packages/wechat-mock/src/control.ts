@@ -2,7 +2,7 @@ import { openidFor, resolveApp, unionidFor, type MockApp } from './apps.js'
 import type { CallLog, MockCall } from './calls.js'
 import type { MockClock } from './clock.js'
 import { MockInputError } from './errors.js'
-import type { FaultBook, MockFault } from './faults.js'
+import type { FaultBook, MockFault, PendingFault } from './faults.js'
 import { parsePhoneNumber } from './phone-number.js'
 import type { WechatState } from './state.js'
 import { encryptUserData, type EncryptedUserData } from './user-crypto.js'
@@ -24,6 +24,8 @@ export interface WechatMockControl {
   advanceTime(ms: number): void
   now(): number
   addFault(fault: MockFault): void
+  /** Faults not used up yet, with the calls they still apply to. */
+  pendingFaults(): PendingFault[]
   clearFaults(): void
   calls(path?: string): MockCall[]
   clearCalls(): void
@@ -67,6 +69,7 @@ export function createControl ({ apps, clock, state, faults, calls }: ControlPar
     advanceTime: (ms) => { clock.advance(ms) },
     now: () => clock.now(),
     addFault: (fault) => { faults.add(fault) },
+    pendingFaults: () => faults.list(),
     clearFaults: () => { faults.clear() },
     calls: (path) => calls.list(path),
     clearCalls: () => { calls.clear() }

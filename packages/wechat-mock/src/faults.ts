@@ -23,10 +23,13 @@ export type FaultAction =
   | { kind: 'drop', delayMs: number }
   | { kind: 'delay', delayMs: number }
 
-interface PendingFault {
+interface QueuedFault {
   action: FaultAction
   remaining: number
 }
+
+/** A fault still waiting for calls, as GET /mock/faults lists it. */
+export type PendingFault = { path: string, remaining: number } & FaultAction
 
 function checkFault (fault: MockFault): { action: FaultAction, times: number } {
   if (typeof fault !== 'object' || fault === null) throw new MockInputError('a fault must be an object')
@@ -57,7 +60,7 @@ function checkFault (fault: MockFault): { action: FaultAction, times: number } {
 
 /** Pending faults per WeChat path, used first-in first-out. */
 export class FaultBook {
-  readonly #pending = new Map<string, PendingFault[]>()
+  readonly #pending = new Map<string, QueuedFault[]>()
 
   add (fault: MockFault): void {
     const { action, times } = checkFault(fault)
@@ -77,8 +80,8 @@ export class FaultBook {
   }
 
   /** Pending faults, for GET /mock/faults. */
-  list (): Array<{ path: string, remaining: number } & FaultAction> {
-    return [...this.#pending].flatMap(([path, queue]) => queue.map((pending) => ({ path, remaining: pending.remaining, ...pending.action })))
+  list (): PendingFault[] {
+    return [...this.#pending].flatMap(([path, queue]) => queue.map((queued) => ({ path, remaining: queued.remaining, ...queued.action })))
   }
 
   clear (): void {

@@ -18,8 +18,8 @@ export interface WechatMockOptions {
   apps?: MockApp[]
   /** Base clock in ms; advanceTime() and POST /mock/clock move the mock's time forward from it. */
   now?: () => number
-  /** Fastify's request log; credentials in URLs are masked. Default false. */
-  logger?: boolean
+  /** Fastify's request log (to stdout, or to `stream`); credentials in URLs are masked. Default false. */
+  logger?: boolean | { stream: { write(line: string): void } }
 }
 
 /** A Fastify instance serving the mock, with its controls as `wechat`. */
@@ -43,9 +43,14 @@ export function buildWechatMock (options: WechatMockOptions = {}): WechatMockSer
   const control = createControl({ apps, clock, state, faults, calls })
 
   const app = Fastify({
-    logger: options.logger === true
-      ? { serializers: { req: (request) => ({ method: request.method, url: redactUrl(request.url) }) } }
-      : false
+    // A typo in a control call (say `errCode`) must fail loudly, not be stripped away.
+    ajv: { customOptions: { removeAdditional: false } },
+    logger: options.logger === undefined || options.logger === false
+      ? false
+      : {
+          ...(options.logger === true ? {} : { stream: options.logger.stream }),
+          serializers: { req: (request) => ({ method: request.method, url: redactUrl(request.url) }) }
+        }
   })
   app.decorate('wechat', control)
   void app.register(wechatApiRoutes, { apps, clock, state, faults, calls })

@@ -41,6 +41,8 @@ export const controlRoutes: FastifyPluginAsync<{ control: WechatMockControl }> =
     return { ok: true }
   })
 
+  app.get('/mock/faults', async () => ({ faults: control.pendingFaults() }))
+
   app.delete('/mock/faults', async () => {
     control.clearFaults()
     return { ok: true }
