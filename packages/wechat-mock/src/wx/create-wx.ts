@@ -1,3 +1,4 @@
+/// <reference types="miniprogram-api-typings" preserve="true" />
 import { settle } from './async-api.js'
 import { mintCode } from './login.js'
 import { request } from './request.js'
