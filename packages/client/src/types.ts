@@ -1,0 +1,119 @@
+/// <reference types="miniprogram-api-typings" preserve="true" />
+
+/**
+ * The part of `wx` the client uses. Methods (not properties) so that the
+ * global `wx`, Taro, uni-app and the Node runtime of @wx-login/wechat-mock
+ * all fit without a cast.
+ */
+export interface WxLike {
+  login(option: WechatMiniprogram.LoginOption): unknown
+  request(option: WechatMiniprogram.RequestOption): unknown
+  uploadFile(option: WechatMiniprogram.UploadFileOption): unknown
+  downloadFile(option: WechatMiniprogram.DownloadFileOption): unknown
+  getStorageSync(key: string): unknown
+  setStorageSync(key: string, data: unknown): void
+  removeStorageSync(key: string): void
+}
+
+/** What a request resolves with: wx.request's success result. */
+export interface WxResponse<T = unknown> {
+  statusCode: number
+  data: T
+  header: Record<string, string>
+  cookies?: string[]
+}
+
+export interface UploadResponse {
+  statusCode: number
+  /** The response body as a string, as wx.uploadFile gives it. */
+  data: string
+}
+
+export interface DownloadResponse {
+  statusCode: number
+  tempFilePath: string
+  filePath?: string
+}
+
+/** The user the server's login route returns; widen it with `createWxLogin<MyUser>()`. */
+export interface WxLoginUser {
+  id: string | number
+  openid: string
+  unionid: string | null
+}
+
+/** The server's answer to `POST loginPath`. */
+export interface LoginResult<User = WxLoginUser> {
+  token: string
+  /** ISO date-time the token expires at. */
+  expiresAt: string
+  user: User
+  isNewUser: boolean
+}
+
+type Callbacks = 'success' | 'fail' | 'complete'
+
+export interface RequestOptions extends Omit<WechatMiniprogram.RequestOption, Callbacks | 'header'> {
+  header?: Record<string, string>
+  /** Set to false for a public route: no token, no login, no retry. */
+  auth?: boolean
+}
+
+export interface UploadFileOptions extends Omit<WechatMiniprogram.UploadFileOption, Callbacks | 'header'> {
+  header?: Record<string, string>
+  auth?: boolean
+}
+
+export interface DownloadFileOptions extends Omit<WechatMiniprogram.DownloadFileOption, Callbacks | 'header'> {
+  header?: Record<string, string>
+  auth?: boolean
+}
+
+/** Any server answer the client hands to `isAuthError` or attaches to an error: a request's, an upload's or a download's. */
+export interface ServerResponse {
+  statusCode: number
+  data?: unknown
+  header?: Record<string, string>
+}
+
+export interface WxLoginOptions<User = WxLoginUser> {
+  /** Your server, e.g. `https://api.example.com`. Relative request URLs are joined to it. */
+  baseURL: string
+  /** Default `/auth/wechat/login`. */
+  loginPath?: string
+  /** Default `/auth/wechat/logout`. */
+  logoutPath?: string
+  /** Storage key of the token. Default `'token'`. */
+  tokenKey?: string
+  /** Header the token is sent in. Default `'Authorization'`. */
+  header?: string
+  /** Put before the token in that header. Default `'Bearer'`; `''` sends the bare token. */
+  scheme?: string
+  /** The wx API. Default: the global `wx`. Pass `Taro` or `uni` on those frameworks. */
+  wx?: WxLike
+  /** Whether an answer means "log in again". Default: `statusCode === 401`. */
+  isAuthError?: (res: ServerResponse) => boolean
+  /** Timeout in ms for every wx call the client makes (wx's default otherwise). */
+  timeout?: number
+  /** Extra fields posted with the code (nickname, invite code, …). */
+  loginData?: () => Record<string, unknown> | Promise<Record<string, unknown>>
+  /** Called after every successful login. */
+  onLogin?: (result: LoginResult<User>) => void
+  /** Called after logout() cleared the token. */
+  onLogout?: () => void
+  /** Called with every error a call rejects with (a WxLoginError subclass), before it rejects. */
+  onError?: (err: Error) => void
+}
+
+export interface WxLogin<User = WxLoginUser> {
+  /** Logs in (or joins the login already running) and stores the token. */
+  login(): Promise<LoginResult<User>>
+  /** wx.request with the token; logs in first when there is none, and once more on an auth error. */
+  request<T = unknown>(options: RequestOptions): Promise<WxResponse<T>>
+  uploadFile(options: UploadFileOptions): Promise<UploadResponse>
+  downloadFile(options: DownloadFileOptions): Promise<DownloadResponse>
+  /** Tells the server (best effort) and removes the stored token. */
+  logout(): Promise<void>
+  getToken(): string | null
+  isLoggedIn(): boolean
+}
