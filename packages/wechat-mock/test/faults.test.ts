@@ -30,6 +30,12 @@ t.test('errcode faults take a custom errmsg; times defaults to 1; other paths ar
   t.equal((await get(sessionUrl(mock.url, 'x'))).json.errcode, 40029, 'only once by default')
 })
 
+t.test('an errcode WeChat has no wording for in the mock still gets an errmsg', async (t) => {
+  const mock = await startMock(t)
+  mock.addFault({ path: '/wxa/checksession', errcode: 61024 })
+  t.match((await get(`${mock.url}/wxa/checksession`)).json, { errcode: 61024, errmsg: /^mock error rid: / })
+})
+
 t.test('faults on one path are used in the order they were added', async (t) => {
   const mock = await startMock(t)
   mock.addFault({ path: '/cgi-bin/token', errcode: 45011 })

@@ -136,3 +136,14 @@ t.test('legacy /cgi-bin/token rejects bad requests with WeChat errcodes', async 
     t.equal((await get(withQuery(base, params))).json.errcode, errcode, `${name}: ${errcode}`)
   }
 })
+
+t.test('hours later, after the mock has tidied its memory, an old token is still reported expired (42001), not unknown', async (t) => {
+  const mock = await startMock(t)
+  const { access_token: token } = (await post(`${mock.url}/cgi-bin/stable_token`, stableBody())).json
+  mock.advanceTime(3 * 3600 * 1000)
+  mock.mintCode('alice') // minting codes is when the mock forgets what has expired
+  t.equal(await tokenErrcode(mock.url, token as string), 42001)
+  mock.advanceTime(2 * 86_400_000)
+  mock.mintCode('alice')
+  t.equal(await tokenErrcode(mock.url, token as string), 40001, 'a day after expiry it is forgotten')
+})
