@@ -38,6 +38,7 @@ export interface DownloadResponse {
 /** The user the server's login route returns; widen it with `createWxLogin<MyUser>()`. */
 export interface WxLoginUser {
   id: string | number
+  appId: string
   openid: string
   unionid: string | null
 }
