@@ -1,9 +1,10 @@
 import type { Authenticate } from './authenticate.js'
 import type { IssuedToken } from './sessions.js'
 import type { WxSession, WxUser } from './types.js'
+import type { WechatServerApi } from './wechat-services.js'
 
 /** What the plugin adds to the Fastify instance as `app.wxLogin`. */
-export interface WxLoginApi {
+export interface WxLoginApi extends WechatServerApi {
   /** Hook for protected routes: `{ onRequest: app.wxLogin.authenticate }`; or `await` it. */
   authenticate: Authenticate
   /** The live session of a token, or null. Slides the idle expiry like a request. */

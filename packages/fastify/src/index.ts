@@ -10,6 +10,8 @@ export const wxLogin = fp(wxLoginPlugin, {
 export default wxLogin
 
 export type { WxLoginApi } from './api.js'
+export type { WxAppCredentials } from './apps.js'
+export type { EncryptedUserData } from './crypto/user-data.js'
 export { errors } from './errors.js'
 export type { WxLoginOptions } from './options.js'
 export type { IssuedToken } from './sessions.js'
@@ -18,9 +20,12 @@ export { migrate } from './store/migrate.js'
 export type { SqlClient } from './store/mysql-client.js'
 export type { RedisClient } from './store/redis-client.js'
 export { schemaSql } from './store/sql.js'
+export type { SessionKeyStore } from './store/session-key-store.js'
 export type { SessionCache, SessionStore, UserStore, WxLoginStores } from './store/types.js'
 export { generateToken, hashToken } from './token.js'
-export type { LoginEvent, SessionRecord, UserHooks, WxIdentity, WxSession, WxUser } from './types.js'
+export type { LoginEvent, PhoneNumberEvent, SessionRecord, UserHooks, WxIdentity, WxSession, WxUser } from './types.js'
+export type { WxPhoneNumber } from './wechat/phone.js'
+export type { WechatServerApi } from './wechat-services.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -13,9 +13,12 @@ export interface LoginResult {
 }
 
 export interface LoginServiceOptions extends UserHooks {
-  appId: string
+  /** The configured app a login names (or the only one); throws a 400 for any other. */
+  resolveApp: (appId?: string) => { appId: string }
   autoRegister: boolean
-  code2Session: (code: string) => Promise<WechatSession>
+  code2Session: (appId: string, code: string) => Promise<WechatSession>
+  /** Keeps the session_key (sealed) when `sessionKeyEncryptionKey` is set; absent otherwise. */
+  saveSessionKey?: (identity: WxIdentity, sessionKey: string, at: number) => Promise<void>
   users: UserStore
   sessions: SessionManager
   /** Runs `store` against the session store, turning its failures into 503s. */
@@ -41,10 +44,15 @@ export function createLogin (options: LoginServiceOptions) {
     return { user, isNewUser: created }
   }
 
-  return async function login (code: string, request: FastifyRequest): Promise<LoginResult> {
-    const wechat = await options.code2Session(code)
-    const identity: WxIdentity = { appId: options.appId, openid: wechat.openid, unionid: wechat.unionid }
-    const { user, isNewUser } = await resolveUser(identity, request)
+  return async function login (code: string, request: FastifyRequest, appId?: string): Promise<LoginResult> {
+    const app = options.resolveApp(appId)
+    const wechat = await options.code2Session(app.appId, code)
+    const identity: WxIdentity = { appId: app.appId, openid: wechat.openid, unionid: wechat.unionid }
+    // The session_key belongs to the identity, not the user: stored alongside, not after.
+    const [{ user, isNewUser }] = await Promise.all([
+      resolveUser(identity, request),
+      options.saveSessionKey?.(identity, wechat.sessionKey, Date.now())
+    ])
     if (options.onLogin !== undefined) await options.onLogin({ user, identity, isNewUser, request })
     const { token, expiresAt } = await options.sessions.issue(user)
     return { token, expiresAt, user, isNewUser }

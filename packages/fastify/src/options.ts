@@ -1,4 +1,6 @@
 import type { UserHooks } from './types.js'
+import { resolveApps, type WxAppCredentials } from './apps.js'
+import { parseEncryptionKey } from './crypto/session-key-box.js'
 import type { WxLoginStores } from './store/types.js'
 import type { LocalCacheOptions } from './store/local-cache.js'
 import { TABLE_PREFIX_PATTERN } from './store/sql.js'
@@ -7,10 +9,20 @@ const SECOND = 1000
 const DAY = 24 * 60 * 60 * SECOND
 
 export interface WxLoginOptions extends UserHooks {
-  /** The mini program's AppID. */
-  appId: string
+  /** The mini program's AppID (or use `apps`). */
+  appId?: string
   /** The mini program's AppSecret. Never logged, never sent to a client. */
-  appSecret: string
+  appSecret?: string
+  /** Several mini programs on one server, instead of `appId` + `appSecret`; the login body then names its `appid`. */
+  apps?: WxAppCredentials[]
+  /** One user across the apps of one Open Platform group, found by unionid (built-in users table). Default false. */
+  linkByUnionId?: boolean
+  /**
+   * Keep each user's session_key, sealed with AES-256-GCM under this key
+   * (32 bytes: a Buffer, 64 hex characters or base64). Without it,
+   * session keys are not stored and decryptData & co. answer FST_WX_LOGIN_SESSION_KEY_DISABLED.
+   */
+  sessionKeyEncryptionKey?: string | Buffer
   /** WeChat's API origin; point it at @wx-login/wechat-mock in tests. */
   apiBase?: string
   /** Where the login routes live. Default '/auth/wechat'. */
@@ -52,8 +64,9 @@ export interface WxLoginOptions extends UserHooks {
   now?: () => number
 }
 
-export type ResolvedOptions = Required<Omit<WxLoginOptions, keyof UserHooks | 'stores' | 'localCache'>> &
-  UserHooks & { stores: WxLoginStores | undefined, touchInterval: number, localCache: LocalCacheOptions | false }
+export type ResolvedOptions = Required<Omit<WxLoginOptions, keyof UserHooks | 'stores' | 'localCache' | 'sessionKeyEncryptionKey'>> &
+  UserHooks & { stores: WxLoginStores | undefined, touchInterval: number, localCache: LocalCacheOptions | false } &
+  { sessionKeyEncryptionKey: Buffer | null }
 
 function fail (message: string): never {
   throw new Error(`@wx-login/fastify: ${message}`)
@@ -81,8 +94,7 @@ function hook<T> (name: string, value: T | undefined): T | undefined {
 /** Checks every option and fills the defaults, in one place. */
 export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') fail('options are required: { appId, appSecret }')
-  if (typeof options.appId !== 'string' || !/^\S{1,64}$/.test(options.appId)) fail('appId is required (your mini program\'s AppID)')
-  if (typeof options.appSecret !== 'string' || options.appSecret.length === 0) fail('appSecret is required (your mini program\'s AppSecret)')
+  const apps = resolveApps(options)
 
   const apiBase = text('apiBase', options.apiBase, 'https://api.weixin.qq.com')
   try {
@@ -98,7 +110,7 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
   if (!Number.isInteger(maxSessionsPerUser) || maxSessionsPerUser < 0) fail('maxSessionsPerUser must be a whole number (0 = unlimited)')
   const wechatRetries = options.wechatRetries ?? 2
   if (!Number.isInteger(wechatRetries) || wechatRetries < 0 || wechatRetries > 5) fail('wechatRetries must be a whole number from 0 to 5')
-  for (const name of ['autoRegister', 'migrate'] as const) {
+  for (const name of ['autoRegister', 'migrate', 'linkByUnionId'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') fail(`${name} must be a boolean`)
   }
   if (options.createUser !== undefined && options.findUser === undefined) fail('createUser needs findUser: the two replace the built-in users table together')
@@ -106,6 +118,9 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
     fail('findUser needs createUser, or autoRegister: false')
   }
   if (options.now !== undefined && typeof options.now !== 'function') fail('now must be a function')
+  if (options.linkByUnionId === true && (options.findUser !== undefined || options.stores !== undefined)) {
+    fail('linkByUnionId links users in the built-in MySQL users table; with findUser or stores, link by identity.unionid yourself')
+  }
   const stores = options.stores
   if (stores !== undefined && (typeof stores !== 'object' || stores === null || !stores.users || !stores.sessions || stores.cache === undefined)) {
     fail('stores must be { users, sessions, cache }')
@@ -123,8 +138,11 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
   }
 
   return {
-    appId: options.appId,
-    appSecret: options.appSecret,
+    appId: apps[0]!.appId,
+    appSecret: apps[0]!.appSecret,
+    apps,
+    linkByUnionId: options.linkByUnionId ?? false,
+    sessionKeyEncryptionKey: options.sessionKeyEncryptionKey === undefined ? null : parseEncryptionKey(options.sessionKeyEncryptionKey),
     apiBase,
     prefix: text('prefix', options.prefix, '/auth/wechat', /^(\/[\w.~-]+)*$/),
     tokenTtl,
@@ -148,6 +166,7 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
     now: options.now ?? Date.now,
     findUser: hook('findUser', options.findUser),
     createUser: hook('createUser', options.createUser),
-    onLogin: hook('onLogin', options.onLogin)
+    onLogin: hook('onLogin', options.onLogin),
+    onPhoneNumber: hook('onPhoneNumber', options.onPhoneNumber)
   }
 }

@@ -11,14 +11,16 @@ import { storeGuard } from './store/guard.js'
 import { LocalSessionCache } from './store/local-cache.js'
 import { migrate } from './store/migrate.js'
 import type { SqlClient } from './store/mysql-client.js'
+import { mysqlSessionKeyStore } from './store/mysql-session-keys.js'
 import { mysqlSessionStore } from './store/mysql-sessions.js'
 import { mysqlUserStore } from './store/mysql-users.js'
 import type { RedisClient } from './store/redis-client.js'
 import { redisSessionCache } from './store/redis-cache.js'
 import { tableNames } from './store/sql.js'
 import type { WxLoginStores } from './store/types.js'
-import { createCode2Session } from './wechat/code2session.js'
+import type { AccessTokenRedis } from './wechat/access-token.js'
 import { createWechatHttp } from './wechat/http.js'
+import { createWechatServices } from './wechat-services.js'
 
 type Decorated = FastifyInstance & { mysql?: SqlClient, redis?: RedisClient }
 
@@ -32,8 +34,9 @@ async function defaultStores (app: Decorated, options: ReturnType<typeof resolve
   const tables = tableNames(options.tablePrefix)
   if (options.migrate) await migrate(app.mysql, { tablePrefix: options.tablePrefix })
   return {
-    users: mysqlUserStore(app.mysql, tables, options.now),
+    users: mysqlUserStore(app.mysql, tables, options.now, { linkByUnionId: options.linkByUnionId }),
     sessions: mysqlSessionStore(app.mysql, tables),
+    sessionKeys: mysqlSessionKeyStore(app.mysql, tables),
     cache: redisSessionCache(app.redis, { prefix: options.redisPrefix, commandTimeout: options.redisTimeout, cooldown: 1000, log: app.log })
   }
 }
@@ -67,8 +70,21 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     localCacheLive: () => channel?.live === true
   })
   const http = createWechatHttp({ apiBase: options.apiBase, timeout: options.wechatTimeout })
-  const code2Session = createCode2Session({
-    http, appId: options.appId, appSecret: options.appSecret, retries: options.wechatRetries, backoff: 100, log
+  const wechat = createWechatServices({
+    apps: options.apps,
+    http,
+    redis: typeof app.redis?.get === 'function' ? app.redis as unknown as AccessTokenRedis : null,
+    redisPrefix: options.redisPrefix,
+    redisTimeout: options.redisTimeout,
+    wechatTimeout: options.wechatTimeout,
+    wechatRetries: options.wechatRetries,
+    sessionKeyEncryptionKey: options.sessionKeyEncryptionKey,
+    stores,
+    builtInUsers: options.findUser === undefined,
+    onPhoneNumber: options.onPhoneNumber,
+    guard: store,
+    now: options.now,
+    log
   })
   const readToken = tokenReader(options.tokenHeader, options.tokenScheme)
 
@@ -83,12 +99,14 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
       if (found === null) throw new errors.NotBound()
       return await sessions.issue(found)
     },
-    pruneSessions: () => sessions.prune()
+    pruneSessions: () => sessions.prune(),
+    ...wechat.api
   }
   const login = createLogin({
-    appId: options.appId,
+    resolveApp: wechat.resolveApp,
     autoRegister: options.autoRegister,
-    code2Session,
+    code2Session: wechat.code2Session,
+    saveSessionKey: wechat.sessionKeys.enabled ? wechat.sessionKeys.save : undefined,
     users: stores.users,
     sessions,
     store,
@@ -100,7 +118,7 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
   app.decorate('wxLogin', api)
   if (!app.hasRequestDecorator(options.decoratorName)) app.decorateRequest(options.decoratorName, null)
   app.decorateRequest(SESSION, null)
-  await app.register(loginRoutes, { prefix: options.prefix, api, login, readToken })
+  await app.register(loginRoutes, { prefix: options.prefix, api, login, readToken, getPhoneNumber: wechat.api.getPhoneNumber })
 
   // Close only what this plugin opened; @fastify/mysql and @fastify/redis close their own.
   app.addHook('onClose', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify'
+import type { WxPhoneNumber } from './wechat/phone.js'
 
 /** What WeChat told us about the person logging in. Never includes session_key. */
 export interface WxIdentity {
@@ -51,4 +52,17 @@ export interface UserHooks {
   createUser?: (identity: WxIdentity, request: FastifyRequest) => Promise<Partial<WxUser> & { id: string | number }>
   /** Called after every successful login, before the token is returned. */
   onLogin?: (event: LoginEvent) => Promise<void> | void
+  /**
+   * Called with the number from POST {prefix}/phone (or `getPhoneNumber()`),
+   * before it is returned. The built-in users table stores it anyway; with
+   * findUser/createUser, this hook is where you keep it.
+   */
+  onPhoneNumber?: (event: PhoneNumberEvent) => Promise<void> | void
+}
+
+export interface PhoneNumberEvent {
+  user: WxUser
+  phone: WxPhoneNumber
+  /** The request of POST {prefix}/phone; undefined when called through the API. */
+  request: FastifyRequest | undefined
 }

@@ -2,12 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sessionOf } from '../authenticate.js'
 import type { WxLoginApi } from '../api.js'
 import { loginErrorHandler } from './error-handler.js'
+import { phoneRoute } from './phone.js'
 import { loginSchema, logoutSchema, sessionSchema } from './schemas.js'
 import type { WxUser } from '../types.js'
+import type { WechatServerApi } from '../wechat-services.js'
 
 export interface LoginRoutesOptions {
   api: WxLoginApi
-  login: (code: string, request: FastifyRequest) => Promise<{ token: string, expiresAt: number, user: WxUser, isNewUser: boolean }>
+  login: (code: string, request: FastifyRequest, appId?: string) => Promise<{ token: string, expiresAt: number, user: WxUser, isNewUser: boolean }>
+  getPhoneNumber: WechatServerApi['getPhoneNumber']
   readToken: (request: FastifyRequest) => string | undefined
 }
 
@@ -21,8 +24,8 @@ export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOpt
   const { api, login, readToken } = options
   app.setErrorHandler(loginErrorHandler)
 
-  app.post<{ Body: { code: string } }>('/login', { schema: loginSchema }, async request => {
-    const result = await login(request.body.code, request)
+  app.post<{ Body: { code: string, appid?: string } }>('/login', { schema: loginSchema }, async request => {
+    const result = await login(request.body.code, request, request.body.appid)
     return {
       token: result.token,
       expiresAt: new Date(result.expiresAt).toISOString(),
@@ -45,4 +48,6 @@ export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOpt
     await api.revokeAll(sessionOf(request)!.user.id)
     return reply.code(204).send()
   })
+
+  phoneRoute(app, { authenticate: api.authenticate, getPhoneNumber: options.getPhoneNumber })
 }

@@ -32,7 +32,9 @@ export const loginSchema = {
     required: ['code'],
     properties: {
       // WeChat codes are short printable ASCII; reject anything else before calling WeChat.
-      code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7E]+$' }
+      code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7E]+$' },
+      // Required when the server serves several mini programs (checked by the login).
+      appid: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[\\x21-\\x7E]+$' }
     }
   },
   response: {
@@ -69,6 +71,32 @@ export const sessionSchema = {
 export const logoutSchema = {
   response: {
     204: { type: 'null' },
+    ...errorResponses
+  }
+} as const
+
+export const phoneNumberSchema = {
+  type: 'object',
+  required: ['phoneNumber', 'purePhoneNumber', 'countryCode'],
+  properties: {
+    phoneNumber: { type: 'string' },
+    purePhoneNumber: { type: 'string' },
+    countryCode: { type: 'string' }
+  },
+  additionalProperties: false
+} as const
+
+export const phoneSchema = {
+  body: {
+    type: 'object',
+    required: ['code'],
+    properties: {
+      // The code of a <button open-type="getPhoneNumber">: printable ASCII, single use.
+      code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7E]+$' }
+    }
+  },
+  response: {
+    200: phoneNumberSchema,
     ...errorResponses
   }
 } as const

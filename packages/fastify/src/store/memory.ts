@@ -1,4 +1,5 @@
 import type { SessionRecord, WxIdentity, WxUser } from '../types.js'
+import { memorySessionKeyStore } from './session-key-store.js'
 import type { WxLoginStores } from './types.js'
 
 /**
@@ -76,6 +77,7 @@ export function memoryStores (): WxLoginStores {
         return pruned
       }
     },
-    cache: null
+    cache: null,
+    sessionKeys: memorySessionKeyStore()
   }
 }

@@ -176,7 +176,7 @@ export function createAccessTokens (options: AccessTokensOptions): AccessTokens 
   }
 
   return {
-    get: async appId => (await grant(options.apps(appId).appId)).token,
+    get: async appId => (await grant(appId)).token,
 
     async call (appId, request) {
       const first = await grant(appId)
