@@ -1,0 +1,47 @@
+import fastifyMysql from '@fastify/mysql'
+import fastifyRedis from '@fastify/redis'
+import wxLogin, { memoryStores } from '@wx-login/fastify'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { apiRoutes } from './api-routes.js'
+import { ensureDatabase } from './database.js'
+import { playgroundRoutes } from './playground-routes.js'
+import type { Backend } from './services.js'
+
+export interface DemoServerOptions {
+  appId: string
+  appSecret: string
+  /** WeChat's API origin, or the mock's URL. Default: real WeChat. */
+  apiBase?: string
+  /** MySQL + Redis, or the in-memory stores (chosen explicitly, see services.ts). */
+  backend: Backend
+  /** The WeChat mock the playground mints codes from; null or absent when running against real WeChat. */
+  mockUrl?: string | null
+  /** Prefix of the plugin's Redis keys (tests use their own). */
+  redisPrefix?: string
+  logger?: FastifyServerOptions['logger']
+}
+
+/**
+ * The demo server: the login plugin under /auth/wechat, /api/ping, /api/me and
+ * the playground. Creates the MySQL database when missing. Not listening yet.
+ */
+export async function buildDemoServer (options: DemoServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false })
+  const { backend } = options
+  if (backend.kind === 'services') {
+    // The plugin creates its tables; the database they go in is the demo's to create.
+    await ensureDatabase(backend.mysqlUrl)
+    await app.register(fastifyMysql, { promise: true, connectionString: backend.mysqlUrl })
+    await app.register(fastifyRedis, { url: backend.redisUrl })
+  }
+  await app.register(wxLogin, {
+    appId: options.appId,
+    appSecret: options.appSecret,
+    ...(options.apiBase === undefined ? {} : { apiBase: options.apiBase }),
+    ...(options.redisPrefix === undefined ? {} : { redisPrefix: options.redisPrefix }),
+    ...(backend.kind === 'memory' ? { stores: memoryStores() } : {})
+  })
+  await app.register(apiRoutes)
+  await app.register(playgroundRoutes, { mockUrl: options.mockUrl ?? null, appId: options.appId })
+  return app
+}
