@@ -3,7 +3,7 @@ import { errors } from './errors.js'
 import type { SessionManager } from './sessions.js'
 import type { UserStore } from './store/types.js'
 import type { UserHooks, WxIdentity, WxUser } from './types.js'
-import type { WechatSession } from './wechat/code2session.js'
+import type { SharedWechatSession } from './wechat/shared-code-exchange.js'
 
 export interface LoginResult {
   token: string
@@ -16,7 +16,8 @@ export interface LoginServiceOptions extends UserHooks {
   /** The configured app a login names (or the only one); throws a 400 for any other. */
   resolveApp: (appId?: string) => { appId: string }
   autoRegister: boolean
-  code2Session: (appId: string, code: string) => Promise<WechatSession>
+  /** A second request with the same code gets the answer without its session_key. */
+  code2Session: (appId: string, code: string) => Promise<SharedWechatSession>
   /** Keeps the session_key (sealed) when `sessionKeyEncryptionKey` is set; absent otherwise. */
   saveSessionKey?: (identity: WxIdentity, sessionKey: string, at: number) => Promise<void>
   users: UserStore
@@ -51,7 +52,7 @@ export function createLogin (options: LoginServiceOptions) {
     // The session_key belongs to the identity, not the user: stored alongside, not after.
     const [{ user, isNewUser }] = await Promise.all([
       resolveUser(identity, request),
-      options.saveSessionKey?.(identity, wechat.sessionKey, Date.now())
+      wechat.sessionKey === null ? undefined : options.saveSessionKey?.(identity, wechat.sessionKey, Date.now())
     ])
     if (options.onLogin !== undefined) await options.onLogin({ user, identity, isNewUser, request })
     const { token, expiresAt } = await options.sessions.issue(user)

@@ -2,6 +2,7 @@ import type { UserHooks } from './types.js'
 import { resolveApps, type WxAppCredentials } from './apps.js'
 import { parseEncryptionKey } from './crypto/session-key-box.js'
 import type { WxLoginStores } from './store/types.js'
+import type { LoginRateLimitOptions, RateLimitWindow } from './rate-limit/index.js'
 import type { LocalCacheOptions } from './store/local-cache.js'
 import { TABLE_PREFIX_PATTERN } from './store/sql.js'
 
@@ -58,14 +59,19 @@ export interface WxLoginOptions extends UserHooks {
    * pub/sub; false turns it off. Default { maxEntries: 100000, maxBytes: 64 MiB, ttl: 60000 }.
    */
   localCache?: false | Partial<LocalCacheOptions>
+  /**
+   * Login rate limits, counted in Redis and shared by every instance; false turns them off.
+   * Default { perIp: { max: 300, timeWindow: 60000 }, perCode: { max: 20, timeWindow: 60000 } }.
+   */
+  rateLimit?: false | Partial<LoginRateLimitOptions>
   /** Replace the MySQL/Redis stores (e.g. memoryStores() in a demo). */
   stores?: WxLoginStores
   /** The clock, in epoch ms. For tests. */
   now?: () => number
 }
 
-export type ResolvedOptions = Required<Omit<WxLoginOptions, keyof UserHooks | 'stores' | 'localCache' | 'sessionKeyEncryptionKey'>> &
-  UserHooks & { stores: WxLoginStores | undefined, touchInterval: number, localCache: LocalCacheOptions | false } &
+export type ResolvedOptions = Required<Omit<WxLoginOptions, keyof UserHooks | 'stores' | 'localCache' | 'rateLimit' | 'sessionKeyEncryptionKey'>> &
+  UserHooks & { stores: WxLoginStores | undefined, touchInterval: number, localCache: LocalCacheOptions | false, rateLimit: LoginRateLimitOptions } &
   { sessionKeyEncryptionKey: Buffer | null }
 
 function fail (message: string): never {
@@ -126,6 +132,18 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
     fail('stores must be { users, sessions, cache }')
   }
 
+  const given = options.rateLimit === false ? { perIp: false as const, perCode: false as const } : options.rateLimit ?? {}
+  if (typeof given !== 'object' || given === null) fail('rateLimit must be false or { perIp, perCode }')
+  const rateWindow = (name: string, value: RateLimitWindow | false | undefined, max: number): RateLimitWindow | false => {
+    if (value === false) return false
+    if (value !== undefined && (typeof value !== 'object' || value === null)) fail(`rateLimit.${name} must be false or { max, timeWindow }`)
+    return {
+      max: positive(`rateLimit.${name}.max`, value?.max, max),
+      timeWindow: positive(`rateLimit.${name}.timeWindow`, value?.timeWindow, 60 * SECOND)
+    }
+  }
+  const rateLimit = { perIp: rateWindow('perIp', given.perIp, 300), perCode: rateWindow('perCode', given.perCode, 20) }
+
   let localCache: LocalCacheOptions | false = false
   if (options.localCache !== false) {
     const given = options.localCache ?? {}
@@ -162,6 +180,7 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
     wechatRetries,
     redisTimeout: positive('redisTimeout', options.redisTimeout, 250),
     localCache,
+    rateLimit,
     stores,
     now: options.now ?? Date.now,
     findUser: hook('findUser', options.findUser),

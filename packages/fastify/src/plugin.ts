@@ -20,7 +20,12 @@ import { tableNames } from './store/sql.js'
 import type { WxLoginStores } from './store/types.js'
 import type { AccessTokenRedis } from './wechat/access-token.js'
 import { createWechatHttp } from './wechat/http.js'
+import { sharedCodeExchange } from './wechat/shared-code-exchange.js'
+import type { CounterRedis } from './rate-limit/store.js'
 import { createWechatServices } from './wechat-services.js'
+
+// How long one code's answer is shared by requests carrying it (double tap, retry).
+const SHARED_CODE_WINDOW_MS = 10_000
 
 type Decorated = FastifyInstance & { mysql?: SqlClient, redis?: RedisClient }
 
@@ -87,6 +92,17 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     log
   })
   const readToken = tokenReader(options.tokenHeader, options.tokenScheme)
+  const sharedRedis = options.stores === undefined ? app.redis! : null
+  const code2Session = sharedCodeExchange({
+    exchange: wechat.code2Session,
+    redis: sharedRedis,
+    prefix: options.redisPrefix,
+    window: SHARED_CODE_WINDOW_MS,
+    // Each attempt may spend a timeout on connect, headers and body.
+    exchangeTimeout: (options.wechatRetries + 1) * 3 * options.wechatTimeout + 1000,
+    redisTimeout: options.redisTimeout,
+    log
+  })
 
   const api: WxLoginApi = {
     authenticate: createAuthenticate(sessions, readToken, options.decoratorName),
@@ -105,7 +121,7 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
   const login = createLogin({
     resolveApp: wechat.resolveApp,
     autoRegister: options.autoRegister,
-    code2Session: wechat.code2Session,
+    code2Session,
     saveSessionKey: wechat.sessionKeys.enabled ? wechat.sessionKeys.save : undefined,
     users: stores.users,
     sessions,
@@ -118,7 +134,17 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
   app.decorate('wxLogin', api)
   if (!app.hasRequestDecorator(options.decoratorName)) app.decorateRequest(options.decoratorName, null)
   app.decorateRequest(SESSION, null)
-  await app.register(loginRoutes, { prefix: options.prefix, api, login, readToken, getPhoneNumber: wechat.api.getPhoneNumber })
+  await app.register(loginRoutes, {
+    prefix: options.prefix,
+    api,
+    login,
+    readToken,
+    getPhoneNumber: wechat.api.getPhoneNumber,
+    rateLimit: options.rateLimit,
+    rateLimitRedis: sharedRedis as CounterRedis | null,
+    redisPrefix: options.redisPrefix,
+    redisTimeout: options.redisTimeout
+  })
 
   // Close only what this plugin opened; @fastify/mysql and @fastify/redis close their own.
   app.addHook('onClose', async () => {

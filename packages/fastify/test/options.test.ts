@@ -39,7 +39,12 @@ t.test('a bad option fails register with a message that names it', async t => {
     ['createUser alone', { ...good, createUser: async () => ({ id: 1 }) }, /createUser needs findUser/],
     ['findUser alone', { ...good, findUser: async () => null }, /findUser needs createUser/],
     ['now not a function', { ...good, now: 5 }, /now must be a function/],
-    ['stores incomplete', { ...good, stores: { users: {} } }, /stores must be/]
+    ['stores incomplete', { ...good, stores: { users: {} } }, /stores must be/],
+    ['rateLimit a number', { ...good, rateLimit: 5 }, /rateLimit must be false or \{ perIp, perCode \}/],
+    ['rateLimit.perIp a string', { ...good, rateLimit: { perIp: 'x' } }, /rateLimit.perIp must be false or \{ max, timeWindow \}/],
+    ['rateLimit.perCode.max negative', { ...good, rateLimit: { perCode: { max: -1 } } }, /rateLimit.perCode.max must be a positive number/],
+    ['localCache a string', { ...good, localCache: 'on' }, /localCache must be false or/],
+    ['localCache.ttl zero', { ...good, localCache: { ttl: 0 } }, /localCache.ttl must be a positive number/]
   ]
   for (const [name, options, message] of cases) {
     const err = await boot(options)

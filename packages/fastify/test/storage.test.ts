@@ -19,8 +19,15 @@ t.test('only SHA-256(token) is stored, in MySQL and in Redis', async t => {
   t.notMatch(JSON.stringify(dump), token, 'no raw token in the sessions table')
   t.notMatch(rows[0]!.user_data, /session_key/)
 
-  const keys = await redis.keys(`${redisPrefix}*`)
+  const keys = await redis.keys(`${redisPrefix}session:*`)
   t.same(keys, [`${redisPrefix}session:${hashToken(token)}`])
+  const everything = await redis.keys(`${redisPrefix}*`)
+  for (const key of everything) {
+    t.notMatch(key, token, `no raw token in the key ${key}`)
+    const type = await redis.type(key)
+    const value = type === 'string' ? await redis.get(key) : ''
+    t.notMatch(value ?? '', token, `no raw token in the value of ${key}`)
+  }
   const value = await redis.get(keys[0]!)
   t.notMatch(value ?? '', token)
   const ttl = await redis.pttl(keys[0]!)

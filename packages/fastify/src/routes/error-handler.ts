@@ -23,7 +23,8 @@ export function loginErrorHandler (error: FastifyError, request: FastifyRequest,
   }
   const statusCode = answer.statusCode ?? 500
   const retryAfter = RETRY_AFTER_SECONDS[statusCode]
-  if (retryAfter !== undefined) reply.header('retry-after', retryAfter)
+  // @fastify/rate-limit sets the exact wait; keep it.
+  if (retryAfter !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', retryAfter)
   return reply.code(statusCode).send({
     statusCode,
     code: answer.code,

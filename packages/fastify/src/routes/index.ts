@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sessionOf } from '../authenticate.js'
 import type { WxLoginApi } from '../api.js'
+import { loginRateLimits, type LoginRateLimitOptions } from '../rate-limit/index.js'
+import type { CounterRedis } from '../rate-limit/store.js'
 import { loginErrorHandler } from './error-handler.js'
 import { phoneRoute } from './phone.js'
 import { loginSchema, logoutSchema, sessionSchema } from './schemas.js'
@@ -12,6 +14,10 @@ export interface LoginRoutesOptions {
   login: (code: string, request: FastifyRequest, appId?: string) => Promise<{ token: string, expiresAt: number, user: WxUser, isNewUser: boolean }>
   getPhoneNumber: WechatServerApi['getPhoneNumber']
   readToken: (request: FastifyRequest) => string | undefined
+  rateLimit: LoginRateLimitOptions
+  rateLimitRedis: CounterRedis | null
+  redisPrefix: string
+  redisTimeout: number
 }
 
 const publicUser = (user: WxUser): WxUser => ({ id: user.id, appId: user.appId, openid: user.openid, unionid: user.unionid })
@@ -23,8 +29,13 @@ const publicUser = (user: WxUser): WxUser => ({ id: user.id, appId: user.appId, 
 export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOptions): Promise<void> {
   const { api, login, readToken } = options
   app.setErrorHandler(loginErrorHandler)
+  const limits = await loginRateLimits(app, options.rateLimit, options.rateLimitRedis, options.redisPrefix, options.redisTimeout)
 
-  app.post<{ Body: { code: string, appid?: string } }>('/login', { schema: loginSchema }, async request => {
+  app.post<{ Body: { code: string, appid?: string } }>('/login', {
+    schema: loginSchema,
+    onRequest: limits.onRequest,
+    preHandler: limits.preHandler
+  }, async request => {
     const result = await login(request.body.code, request, request.body.appid)
     return {
       token: result.token,

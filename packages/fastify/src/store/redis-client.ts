@@ -4,7 +4,7 @@ import type { RedisSubscriber } from './invalidation.js'
 export interface RedisClient {
   readonly status: string
   get (key: string): Promise<string | null>
-  set (key: string, value: string, mode: 'PX', ttlMs: number): Promise<unknown>
+  set (key: string, value: string, mode: 'PX', ttlMs: number, condition?: 'NX'): Promise<unknown>
   del (...keys: string[]): Promise<number>
   publish (channel: string, message: string): Promise<number>
   /** A second connection for subscribing (ioredis' `duplicate()`). */
