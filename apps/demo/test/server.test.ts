@@ -31,7 +31,7 @@ t.test('the login flow on MySQL and Redis: login, /api/me, revoke on the server,
   t.equal(login.statusCode, 200)
   const { token, user } = login.json()
   t.equal(user.openid, openidFor(DEMO_APP.appId, 'ann'))
-  t.equal((await redisKeys(redisPrefix)).length, 1, 'the session is cached under the demo\'s Redis prefix')
+  t.equal((await redisKeys(`${redisPrefix}session:`)).length, 1, 'the session is cached under the demo\'s Redis prefix')
 
   const me = await app.inject({ url: '/api/me', headers: bearer(token) })
   t.equal(me.statusCode, 200)
