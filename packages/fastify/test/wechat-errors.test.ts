@@ -17,7 +17,7 @@ t.test('each code2Session answer maps to a stable code and status', async t => {
     ['HTTP 500', { path: CODE2SESSION, status: 500 }, 502, 'FST_WX_LOGIN_WECHAT_UNREACHABLE'],
     ['HTTP 502', { path: CODE2SESSION, status: 502 }, 502, 'FST_WX_LOGIN_WECHAT_UNREACHABLE'],
     ['a dropped connection', { path: CODE2SESSION, drop: true }, 502, 'FST_WX_LOGIN_WECHAT_UNREACHABLE'],
-    ['a slow answer', { path: CODE2SESSION, delayMs: 1000 }, 504, 'FST_WX_LOGIN_WECHAT_TIMEOUT']
+    ['a slow answer', { path: CODE2SESSION, delayMs: 2000 }, 504, 'FST_WX_LOGIN_WECHAT_TIMEOUT']
   ]
   for (const [name, fault, status, code] of cases) {
     mock.clearFaults()
