@@ -1,21 +1,9 @@
-import Fastify from 'fastify'
 import t from 'tap'
-import wxLogin, { memoryStores, type WxLoginOptions } from '../src/index.js'
+import { bootError as boot } from './fixtures/boot.js'
+import { memoryStores } from '../src/index.js'
 
 const stores = memoryStores()
 
-async function boot (options: unknown): Promise<Error | null> {
-  const app = Fastify()
-  try {
-    await app.register(wxLogin, options as WxLoginOptions)
-    await app.ready()
-    return null
-  } catch (err) {
-    return err as Error
-  } finally {
-    await app.close()
-  }
-}
 
 t.test('apps, linkByUnionId, sessionKeyEncryptionKey, onPhoneNumber are checked at register', async t => {
   const apps = [{ appId: 'wxa', appSecret: 'a' }, { appId: 'wxb', appSecret: 'b' }]

@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { startServerProcesses } from './fixtures/server-processes.js'
 import { bearer, buildTestApp } from './fixtures/app.js'
 
 const LOGIN = '/auth/wechat/login'
@@ -41,15 +39,7 @@ t.test('a final error about the code is shared; a passing one is not', async t =
 
 t.test('two server processes, 20 concurrent posts of one code: one code2Session call', async t => {
   const first = await buildTestApp(t, 'dup_procs', { plugin: { rateLimit: false } })
-  const fixture = fileURLToPath(new URL('./fixtures/server-process.ts', import.meta.url))
-  const app0 = first.mock.apps[0]!
-  const urls: string[] = []
-  for (let i = 0; i < 2; i++) {
-    const child = spawn(process.execPath, [...process.execArgv, fixture, first.dbUrl, 'redis://127.0.0.1:6379', first.redisPrefix, first.mock.url, app0.appId, app0.appSecret], { stdio: ['ignore', 'pipe', 'inherit'] })
-    t.teardown(async () => { if (child.exitCode === null) { child.kill('SIGTERM'); await once(child, 'exit') } })
-    const [line] = await once(child.stdout!, 'data') as [Buffer]
-    urls.push(line.toString().trim())
-  }
+  const urls = await startServerProcesses(t, first, 2)
   const code = first.mock.mintCode('carol')
   first.mock.addFault({ path: '/sns/jscode2session', delayMs: 150 })
   const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => fetch(`${urls[i % 2]}${LOGIN}`, {

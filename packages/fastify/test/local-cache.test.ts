@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import t from 'tap'
 import type { SqlClient } from '../src/index.js'
 import { LocalSessionCache } from '../src/store/local-cache.js'
+import { startServerProcesses } from './fixtures/server-processes.js'
 import { bearer, buildTestApp, type TestApp } from './fixtures/app.js'
 import { startOwnRedis } from './fixtures/services.js'
 
@@ -61,15 +59,7 @@ t.test('what a login costs for a known user, in round trips', async t => {
 
 t.test('two server processes: a logout on one is refused by the other within 100 ms', async t => {
   const first = await buildTestApp(t, 'local_procs')
-  const fixture = fileURLToPath(new URL('./fixtures/server-process.ts', import.meta.url))
-  const app0 = first.mock.apps[0]!
-  const urls: string[] = []
-  for (let i = 0; i < 2; i++) {
-    const child = spawn(process.execPath, [...process.execArgv, fixture, first.dbUrl, 'redis://127.0.0.1:6379', first.redisPrefix, first.mock.url, app0.appId, app0.appSecret], { stdio: ['ignore', 'pipe', 'inherit'] })
-    t.teardown(async () => { if (child.exitCode === null) { child.kill('SIGTERM'); await once(child, 'exit') } })
-    const [line] = await once(child.stdout!, 'data') as [Buffer]
-    urls.push(line.toString().trim())
-  }
+  const urls = await startServerProcesses(t, first, 2)
   const [urlA, urlB] = urls as [string, string]
   const status = async (url: string, token: string) => (await fetch(`${url}/api/me`, { headers: bearer(token) })).status
   const login = async (url: string, user: string) => {

@@ -2,23 +2,12 @@ import fastifyMysql from '@fastify/mysql'
 import fastifyRedis from '@fastify/redis'
 import Fastify from 'fastify'
 import t from 'tap'
-import wxLogin, { memoryStores, type SqlClient, type WxLoginOptions } from '../src/index.js'
+import { bootError as boot } from './fixtures/boot.js'
+import wxLogin, { memoryStores, type SqlClient } from '../src/index.js'
 import { clearRedisPrefix, MYSQL_URL, REDIS_URL } from './fixtures/services.js'
 
 const good = { appId: 'wxd0e1f2a3b4c5d6e7', appSecret: 's3cr3t', stores: memoryStores() }
 
-async function boot (options: unknown): Promise<Error | null> {
-  const app = Fastify()
-  try {
-    await app.register(wxLogin, options as WxLoginOptions)
-    await app.ready()
-    return null
-  } catch (err) {
-    return err as Error
-  } finally {
-    await app.close()
-  }
-}
 
 t.test('a bad option fails register with a message that names it', async t => {
   const cases: Array<[string, unknown, RegExp]> = [
