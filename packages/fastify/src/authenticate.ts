@@ -54,8 +54,7 @@ export function createAuthenticate (sessions: SessionManager, readToken: TokenRe
         checked.then(() => done(), done)
         return undefined
       }
-      if (local === null) failure = refuse(reply, false)
-      else accept(request, local)
+      accept(request, local)
     }
     if (done === undefined) return failure === undefined ? Promise.resolve() : Promise.reject(failure)
     done(failure)

@@ -25,8 +25,8 @@ export interface IssuedToken { token: string, expiresAt: number }
 
 export interface SessionManager {
   issue (user: WxUser): Promise<IssuedToken>
-  /** From this process's cache only: a session, null (expired), or undefined (not here). */
-  peek (token: string): WxSession | null | undefined
+  /** From this process's cache only: a live session, or undefined (ask `verify`). */
+  peek (token: string): WxSession | undefined
   verify (token: string): Promise<WxSession | null>
   revoke (token: string): Promise<void>
   revokeAll (userId: string | number): Promise<number>
@@ -170,12 +170,16 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
     }
   }
 
-  function peek (token: string): WxSession | null | undefined {
+  function peek (token: string): WxSession | undefined {
     if (localCache === undefined || !localLive()) return undefined
     const at = now()
     const session = localCache.get(token, at)
     if (session === undefined) return undefined
-    if (deadline(session) <= at) return null
+    // Another instance may have seen it used since: let the shared record decide.
+    if (deadline(session) <= at) {
+      localCache.invalidate([session.tokenHash])
+      return undefined
+    }
     if (at - session.lastSeenAt >= touchInterval) touchLater(session, at)
     return toSession(session)
   }

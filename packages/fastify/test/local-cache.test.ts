@@ -1,10 +1,13 @@
+import fastifyMysql from '@fastify/mysql'
+import fastifyRedis from '@fastify/redis'
+import Fastify from 'fastify'
 import { Redis } from 'ioredis'
 import t from 'tap'
-import type { SqlClient } from '../src/index.js'
+import wxLogin, { type SqlClient } from '../src/index.js'
 import { LocalSessionCache } from '../src/store/local-cache.js'
 import { startServerProcesses } from './fixtures/server-processes.js'
 import { bearer, buildTestApp, type TestApp } from './fixtures/app.js'
-import { startOwnRedis } from './fixtures/services.js'
+import { REDIS_URL, startOwnRedis } from './fixtures/services.js'
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -146,4 +149,29 @@ t.test('LocalSessionCache is bounded by entries and bytes', async t => {
   byBytes.clear()
   t.equal(byBytes.size, 0)
   t.equal(byBytes.byteSize, 0)
+})
+
+t.test('a local copy that looks idle asks the shared record: use on another instance counts', async t => {
+  let now = Date.now()
+  const hour = 3600_000
+  const plugin = { now: () => now, idleTtl: 2 * hour, localCache: { ttl: 24 * hour } }
+  const a = await buildTestApp(t, 'local_idle_shared', { plugin })
+  const b = Fastify()
+  t.teardown(() => b.close())
+  await b.register(fastifyMysql, { promise: true, connectionString: a.dbUrl })
+  await b.register(fastifyRedis, { url: REDIS_URL })
+  await b.register(wxLogin, { appId: a.mock.apps[0]!.appId, appSecret: a.mock.apps[0]!.appSecret, apiBase: a.mock.url, redisPrefix: a.redisPrefix, ...plugin })
+  b.get('/api/me', { onRequest: b.wxLogin.authenticate }, async request => request.user)
+  await b.ready()
+  await sleep(100)
+
+  const { token } = await a.login('hana')
+  const onB = async () => (await b.inject({ url: '/api/me', headers: bearer(token) })).statusCode
+  t.equal(await onB(), 200, 'B holds a copy')
+  now += 1.5 * hour
+  t.equal((await a.app.inject({ url: '/api/me', headers: bearer(token) })).statusCode, 200, 'used on A')
+  now += 1.5 * hour
+  t.equal(await onB(), 200, 'B\'s copy looks idle, but the record shows the use on A')
+  now += 2 * hour + 1
+  t.equal(await onB(), 401, 'idle everywhere: refused')
 })
