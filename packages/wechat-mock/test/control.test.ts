@@ -34,6 +34,11 @@ t.test('control calls fail with 400 JSON for an ambiguous or unknown app, or bad
   t.equal((await post(`${mock.url}/mock/login`, {})).status, 400, 'user is required')
   t.equal((await post(`${mock.url}/mock/login`, { user: '', appid: shop.appId })).status, 400, 'user must not be empty')
   t.equal((await post(`${mock.url}/mock/login`, { user: 'alice', appid: shop.appId })).status, 200)
+  // A misspelt field must not be ignored (here it would silently mint for another app).
+  t.equal((await post(`${mock.url}/mock/login`, { user: 'alice', appid: shop.appId, appId: blog.appId })).status, 400, 'unknown fields are refused')
+  t.equal((await post(`${mock.url}/mock/phone-code`, { user: 'alice', appid: shop.appId, phoneNumber: '13800138000', phone: '1' })).status, 400)
+  t.equal((await post(`${mock.url}/mock/encrypted-data`, { user: 'alice', appid: shop.appId, data: {}, iv: 'x' })).status, 400)
+  t.equal((await post(`${mock.url}/mock/clock`, { advanceMs: 1, advance: 1 })).status, 400)
   t.throws(() => mock.mintCode('alice'), MockInputError)
   t.throws(() => mock.openid('alice', 'wx0'), /unknown appid/)
   t.throws(() => mock.mintCode('', shop.appId), /user must be a non-empty string/)

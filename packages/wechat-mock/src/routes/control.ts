@@ -8,15 +8,15 @@ const appid = { type: 'string', minLength: 1 } as const
 /** The /mock/ control API: plays the mini-program side (codes, encrypted data) and directs tests (faults, calls, clock). */
 export const controlRoutes: FastifyPluginAsync<{ control: WechatMockControl }> = async (app, { control }) => {
   app.post<{ Body: { user: string, appid?: string } }>('/mock/login', {
-    schema: { body: { type: 'object', required: ['user'], properties: { user, appid } } }
+    schema: { body: { type: 'object', required: ['user'], additionalProperties: false, properties: { user, appid } } }
   }, async (request) => ({ code: control.mintCode(request.body.user, request.body.appid) }))
 
   app.post<{ Body: { user: string, appid?: string, phoneNumber: string } }>('/mock/phone-code', {
-    schema: { body: { type: 'object', required: ['user', 'phoneNumber'], properties: { user, appid, phoneNumber: { type: 'string' } } } }
+    schema: { body: { type: 'object', required: ['user', 'phoneNumber'], additionalProperties: false, properties: { user, appid, phoneNumber: { type: 'string' } } } }
   }, async (request) => ({ code: control.mintPhoneCode(request.body.user, request.body.phoneNumber, request.body.appid) }))
 
   app.post<{ Body: { user: string, appid?: string, data: object } }>('/mock/encrypted-data', {
-    schema: { body: { type: 'object', required: ['user', 'data'], properties: { user, appid, data: { type: 'object' } } } }
+    schema: { body: { type: 'object', required: ['user', 'data'], additionalProperties: false, properties: { user, appid, data: { type: 'object' } } } }
   }, async (request) => control.encryptedData(request.body.user, request.body.data, request.body.appid))
 
   app.post<{ Body: MockFault }>('/mock/faults', {
@@ -60,7 +60,7 @@ export const controlRoutes: FastifyPluginAsync<{ control: WechatMockControl }> =
   app.get('/mock/clock', async () => ({ now: control.now() }))
 
   app.post<{ Body: { advanceMs: number } }>('/mock/clock', {
-    schema: { body: { type: 'object', required: ['advanceMs'], properties: { advanceMs: { type: 'number', minimum: 0 } } } }
+    schema: { body: { type: 'object', required: ['advanceMs'], additionalProperties: false, properties: { advanceMs: { type: 'number', minimum: 0 } } } }
   }, async (request) => {
     control.advanceTime(request.body.advanceMs)
     return { now: control.now() }
