@@ -72,7 +72,7 @@ export function startTarget (config: DemoConfig, env: NodeJS.ProcessEnv): Wechat
   if (config.wechat !== null) return { ...config.wechat, mockUrl: null }
   const mockUrl = env.WECHAT_API_BASE
   if (mockUrl === undefined || mockUrl === '') {
-    throw new Error('Set WX_APPID and WX_SECRET (real WeChat), or WECHAT_API_BASE to a running WeChat mock (pnpm --filter @wx-login/wechat-mock exec wechat-mock --port 3100). For everything in one command: pnpm dev.')
+    throw new Error('Set WX_APPID and WX_SECRET (real WeChat), or WECHAT_API_BASE to a running WeChat mock (pnpm --filter @wx-login/demo exec wechat-mock --port 3100). For everything in one command: pnpm dev.')
   }
   return { ...MOCK_APP, apiBase: mockUrl, mockUrl: mockUrl.replace(/\/+$/, '') }
 }
