@@ -1,15 +1,10 @@
 import Fastify from 'fastify'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { DEMO_APP, startWechatMock, type WechatMock } from '../src/index.js'
 import { createWx } from '../src/wx/index.js'
+import { startMock } from './fixtures/mock.js'
 
 const OTHER_APP = { appId: 'wx00000000000000b2', appSecret: 'b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2' }
-
-async function startMock (t: Test, apps?: typeof OTHER_APP[]): Promise<WechatMock> {
-  const mock = await startWechatMock(apps === undefined ? {} : { apps })
-  t.teardown(() => mock.close())
-  return mock
-}
 
 /** Trades a code at the mock the way a server would, to see whose code it is. */
 async function openidOf (mock: WechatMock, code: string, app = DEMO_APP): Promise<unknown> {
@@ -65,7 +60,7 @@ t.test('setUser() switches whose codes login() mints', async (t) => {
 })
 
 t.test('appId picks the app when the mock serves several', async (t) => {
-  const mock = await startMock(t, [DEMO_APP, OTHER_APP])
+  const mock = await startMock(t, { apps: [DEMO_APP, OTHER_APP] })
   const wx = createWx({ mockUrl: mock.url, user: 'alice', appId: OTHER_APP.appId })
   const { code } = await wx.login()
   t.type(await openidOf(mock, code, OTHER_APP), 'string')
