@@ -13,9 +13,19 @@ function globalWx (): WxLike | undefined {
   return typeof wx === 'undefined' ? undefined : wx
 }
 
+/** Parsed JSON, or undefined: `wx.uploadFile` hands the body over as a string. */
+function parseJson (text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
 /** The `code`/`message` of a server error body, when it is JSON shaped like Fastify's errors. */
 function errorBody (res: ServerResponse): { code?: string, message?: string } {
-  const body = (res.data !== null && typeof res.data === 'object' ? res.data : undefined) as ErrorBody
+  const data = typeof res.data === 'string' ? parseJson(res.data) : res.data
+  const body = (data !== null && typeof data === 'object' ? data : undefined) as ErrorBody
   return {
     code: body && typeof body.code === 'string' ? body.code : undefined,
     message: body && typeof body.message === 'string' ? body.message : undefined

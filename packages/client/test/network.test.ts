@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify from 'fastify'
 import t from 'tap'
-import { NetworkError, WxLoginError, type AuthError } from '../src/index.js'
+import { AuthError, NetworkError, WxLoginError } from '../src/index.js'
 import { startTestServer } from './fixtures/server.js'
 
 const server = await startTestServer(t, 'network')
@@ -95,6 +95,12 @@ t.test('uploadFile() sends the file with the token and formData; data is the bod
   const missing = await auth.uploadFile({ url: '/api/upload', filePath: join(dir, 'nope.jpg'), name: 'photo' }).catch((e: unknown) => e) as NetworkError
   t.ok(missing instanceof NetworkError)
   t.match(missing.errMsg, /^uploadFile:fail /)
+
+  // uploadFile hands the body over as a string: the error still carries the server's code.
+  const denied = await auth.uploadFile({ url: '/api/always-401', filePath, name: 'photo' }).catch((e: unknown) => e) as AuthError
+  t.ok(denied instanceof AuthError)
+  t.equal(denied.code, 'FST_WX_LOGIN_TOKEN_INVALID')
+  t.equal(denied.statusCode, 401)
 })
 
 t.test('downloadFile() fetches with the token and resolves with tempFilePath', async (t) => {
