@@ -78,7 +78,12 @@ export function createWxLogin<User = WxLoginUser> (options: WxLoginOptions<User>
       throw new LoginError(body.message || 'login failed with HTTP ' + res.statusCode, { statusCode: res.statusCode, code: body.code, res })
     }
     api.setStorageSync(tokenKey, result.token)
-    if (options.onLogin) options.onLogin(result)
+    try {
+      if (options.onLogin) options.onLogin(result)
+    } catch (err) {
+      // The login itself succeeded (the token is stored); the app's hook did not.
+      throw new LoginError('onLogin() failed: ' + (err instanceof Error ? err.message : String(err)), { res })
+    }
     return result
   }
 

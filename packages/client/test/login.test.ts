@@ -61,6 +61,16 @@ t.test('loginData() throwing rejects login() with a LoginError', async (t) => {
   t.match(await auth2.login().catch((e: unknown) => e), { message: 'loginData() failed: plain string' })
 })
 
+t.test('onLogin() throwing rejects login() with a LoginError; the token is kept', async (t) => {
+  const { auth } = server.newClient({ onLogin: () => { throw new Error('analytics down') } })
+  const err = await auth.login().catch((e: unknown) => e)
+  t.ok(err instanceof LoginError)
+  t.match(err, { message: 'onLogin() failed: analytics down' })
+  t.ok(auth.getToken(), 'the login itself succeeded')
+  const { auth: auth2 } = server.newClient({ onLogin: () => { throw 'plain' } })
+  t.match(await auth2.login().catch((e: unknown) => e), { message: 'onLogin() failed: plain' })
+})
+
 t.test('a refused code rejects with LoginError carrying statusCode, the server code and res', async (t) => {
   const errors: Error[] = []
   const { auth, wx } = server.newClient({ onError: (err) => { errors.push(err) } })
