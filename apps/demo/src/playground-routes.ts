@@ -31,7 +31,7 @@ const callSchema = {
 /**
  * The browser playground and what it needs from the WeChat mock, proxied so
  * the page talks to one origin: minting a code (what wx.login() does in a
- * real mini program) and the list of calls the server made to "WeChat".
+ * real mini program), a phone code (what the getPhoneNumber button does) and the list of calls the server made to "WeChat".
  */
 export const playgroundRoutes: FastifyPluginAsync<PlaygroundOptions> = async (app, { mockUrl, appId }) => {
   await app.register(fastifyStatic, {
@@ -70,6 +70,28 @@ export const playgroundRoutes: FastifyPluginAsync<PlaygroundOptions> = async (ap
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ user: request.body.user, appid: appId })
+    })
+    return reply.code(status).send(body)
+  })
+
+  // What <button open-type="getPhoneNumber"> gives a mini program: a one-time phone code.
+  app.post<{ Body: { user: string, phoneNumber: string } }>('/playground/mock/phone-code', {
+    schema: {
+      body: {
+        type: 'object',
+        required: ['user', 'phoneNumber'],
+        additionalProperties: false,
+        properties: {
+          user: { type: 'string', minLength: 1, maxLength: 64 },
+          phoneNumber: { type: 'string', minLength: 3, maxLength: 32, pattern: '^\\+?[0-9 -]+$' }
+        }
+      }
+    }
+  }, async (request, reply) => {
+    const { status, body } = await fromMock('/mock/phone-code', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: request.body.user, phoneNumber: request.body.phoneNumber, appid: appId })
     })
     return reply.code(status).send(body)
   })

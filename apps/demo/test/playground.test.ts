@@ -81,6 +81,13 @@ t.test('the playground logs in with the real client, re-logs in after a server-s
   t.equal(mock.calls('/sns/jscode2session').length, 2, 'the server exchanged a second code with WeChat')
   t.not(await storedToken(), stored, 'a fresh token is stored')
 
+  // The getPhoneNumber button: a phone code from "WeChat", traded by the server for the number.
+  await byTestId('phone-input').fill('+86 13912345678')
+  await byTestId('get-phone').click()
+  await byTestId('response').filter({ hasText: '/auth/wechat/phone → 200' }).waitFor()
+  t.match(await byTestId('response').innerText(), /"purePhoneNumber": "13912345678"/, 'the number WeChat holds for alice')
+  t.equal(mock.calls('/wxa/business/getuserphonenumber').length, 1, 'the server asked WeChat once')
+
   await mkdir(join(SCREENSHOT, '..'), { recursive: true })
   await page.screenshot({ path: SCREENSHOT, fullPage: true })
 

@@ -63,6 +63,13 @@ t.test('the mock proxies: a code for the demo app, and the calls the server made
   t.notMatch(JSON.stringify(calls), MOCK_APP.appSecret, 'the secret never reaches the browser')
   t.same((await app.inject('/api/demo/calls?after=1')).json(), { total: 1, calls: [] }, 'after= skips the calls already seen')
 
+  const phone = await app.inject({ method: 'POST', url: '/playground/mock/phone-code', payload: { user: 'bob', phoneNumber: '+86 13800138000' } })
+  t.equal(phone.statusCode, 200)
+  const traded = await app.inject({ method: 'POST', url: '/auth/wechat/phone', headers: bearer(login.json().token), payload: { code: phone.json().code } })
+  t.match(traded.json(), { purePhoneNumber: '13800138000', countryCode: '86' }, 'a phone code the plugin trades for the number')
+  const badPhone = await app.inject({ method: 'POST', url: '/playground/mock/phone-code', payload: { user: 'bob', phoneNumber: '<script>' } })
+  t.equal(badPhone.statusCode, 400)
+
   const other = await app.inject({ method: 'POST', url: '/playground/mock/login', payload: { user: 'dan', appid: 'wxother' } })
   t.equal(other.statusCode, 200, 'an appid from the browser is dropped')
   const dan = await app.inject({ method: 'POST', url: '/auth/wechat/login', payload: { code: other.json().code } })

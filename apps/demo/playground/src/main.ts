@@ -149,6 +149,24 @@ element('revoke').addEventListener('click', () => void run(async () => {
   showResponse(`POST /api/demo/revoke → ${res.statusCode}`, 'The server forgot this token; the client still holds it. Call /api/me: the client meets a 401, logs in again on its own and retries.')
 }))
 
+element('get-phone').addEventListener('click', () => void run(async () => {
+  const user = userPicker.value
+  const phoneNumber = element<HTMLInputElement>('phone-input').value
+  log.add({ from: 'mini program', to: 'WeChat', event: 'getPhoneNumber', text: `<button open-type="getPhoneNumber"> as ${user}` })
+  const minted = await fetch('/playground/mock/phone-code', {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, phoneNumber })
+  })
+  const answer = await minted.json() as { code?: string, message?: string }
+  if (answer.code === undefined) {
+    log.add({ from: 'WeChat', to: 'mini program', event: 'phone-code', text: answer.message ?? `HTTP ${minted.status}`, tone: 'error' })
+    showResponse('getPhoneNumber failed', answer)
+    return
+  }
+  log.add({ from: 'WeChat', to: 'mini program', event: 'phone-code', text: `phone code ${short(answer.code)} (single use)`, tone: 'ok' })
+  const res = await auth.request({ url: '/auth/wechat/phone', method: 'POST', data: { code: answer.code } })
+  showResponse(`POST /auth/wechat/phone → ${res.statusCode}`, res.data)
+}))
+
 element('logout').addEventListener('click', () => void run(async () => {
   await auth.logout()
   showResponse('Logged out', 'The server revoked the token and the client removed it from storage.')
