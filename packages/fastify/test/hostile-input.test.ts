@@ -98,7 +98,14 @@ t.test('MySQL down: logins answer 503 with a clear code, quickly, and recover by
   const login = () => app.inject({ method: 'POST', url: LOGIN, payload: { code: mock.mintCode('oscar') } })
   const cached = (await login()).json().token
 
+  const direct = await mysql.createConnection(db.url)
+  t.teardown(() => direct.end())
+  const rowCounts = async () => (await direct.query('SELECT (SELECT COUNT(*) FROM wx_users) AS users, (SELECT COUNT(*) FROM wx_sessions) AS sessions') as [Array<{ users: number, sessions: number }>, unknown])[0][0]
+
+  const before = await rowCounts()
   proxy.cut()
+  const newcomer = await app.inject({ method: 'POST', url: LOGIN, payload: { code: mock.mintCode('pia') } })
+  t.equal(newcomer.statusCode, 503, 'a first login during the outage')
   const started = Date.now()
   const res = await login()
   t.equal(res.statusCode, 503)
@@ -109,6 +116,7 @@ t.test('MySQL down: logins answer 503 with a clear code, quickly, and recover by
   const unknown = await app.inject({ url: '/auth/wechat/session', headers: bearer('B'.repeat(43)) })
   t.equal(unknown.statusCode, 503, 'an uncached token cannot be checked: 503, not 401')
 
+  t.same(await rowCounts(), before, 'no half-written user or session row')
   proxy.restore()
   t.equal((await login()).statusCode, 200, 'logins recover when MySQL returns')
 })

@@ -12,8 +12,6 @@ const LOGIN_ERRORS: Record<number, () => FastifyError> = {
   40125: () => new errors.Config()
 }
 
-export const WECHAT_BUSY = -1
-
 export function loginError (errcode: number): FastifyError {
   return (LOGIN_ERRORS[errcode] ?? (() => new errors.WechatError()))()
 }
