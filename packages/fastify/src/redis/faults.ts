@@ -1,0 +1,52 @@
+import { withTimeout } from '../store/with-timeout.js'
+
+/** Redis did not answer in time, failed, or is benched after a recent failure. */
+export class RedisUnavailable extends Error {
+  constructor (reason: string) {
+    super(`Redis unavailable: ${reason}`)
+    this.name = 'RedisUnavailable'
+  }
+}
+
+export interface RedisFaultOptions {
+  /** Whether the client is connected (ioredis: `status === 'ready'`). */
+  ready: () => boolean
+  /** A command slower than this counts as a failure, ms. */
+  timeout: number
+  /** After a failure, Redis is skipped this long instead of being waited on again, ms. */
+  cooldown: number
+  now: () => number
+}
+
+/**
+ * How the plugin treats Redis, written once for every caller (session
+ * cache, rate limits, code sharing, access_token): each command is bounded,
+ * and a failure benches Redis for `cooldown`, so a hung or dead Redis costs
+ * one short wait per instance, then none. Callers fall back on their own
+ * terms (MySQL, local counting, a direct WeChat call) on `RedisUnavailable`.
+ */
+export interface RedisFaults {
+  /** Whether a command is worth trying now. */
+  readonly available: boolean
+  /** Runs `command` bounded by the timeout; throws `RedisUnavailable` without running it while benched. */
+  call<T> (command: () => Promise<T>): Promise<T>
+}
+
+export function redisFaults (options: RedisFaultOptions): RedisFaults {
+  let benchedUntil = 0
+  const faults: RedisFaults = {
+    get available () {
+      return options.ready() && options.now() >= benchedUntil
+    },
+    async call (command) {
+      if (!faults.available) throw new RedisUnavailable('skipped after a recent failure')
+      try {
+        return await withTimeout(command(), options.timeout, 'Redis')
+      } catch (err) {
+        benchedUntil = options.now() + options.cooldown
+        throw new RedisUnavailable((err as Error).message)
+      }
+    }
+  }
+  return faults
+}
