@@ -1,6 +1,6 @@
 import type { SessionRecord, WxIdentity, WxUser } from '../types.js'
 import { memorySessionKeyStore } from './session-key-store.js'
-import type { WxLoginStores } from './types.js'
+import type { Ban, RevokedSession, WxLoginStores } from './types.js'
 
 /**
  * Stores that live in this process only: for demos and laptops without
@@ -10,6 +10,7 @@ import type { WxLoginStores } from './types.js'
 export function memoryStores (): WxLoginStores {
   const users = new Map<string, WxUser>()
   const sessions = new Map<string, SessionRecord & { revokedAt: number | null }>()
+  const bans = new Map<string, Ban>()
   let nextUserId = 1
   const userKey = (identity: WxIdentity): string => `${identity.appId}\u0000${identity.openid}`
 
@@ -46,20 +47,25 @@ export function memoryStores (): WxLoginStores {
           if (s !== undefined) s.lastSeenAt = Math.max(s.lastSeenAt, lastSeenAt)
         }
       },
+      // No cache to catch up with: nothing is ever pending.
       async revoke (tokenHash, at) {
         const s = sessions.get(tokenHash)
-        if (s !== undefined && s.revokedAt === null) s.revokedAt = at
+        if (s === undefined || s.revokedAt !== null) return null
+        s.revokedAt = at
+        return { tokenHash, expiresAt: s.expiresAt }
       },
       async revokeAll (userId, at) {
-        const revoked: string[] = []
+        const revoked: RevokedSession[] = []
         for (const s of sessions.values()) {
           if (s.userId === userId && s.revokedAt === null) {
             s.revokedAt = at
-            revoked.push(s.tokenHash)
+            revoked.push({ tokenHash: s.tokenHash, expiresAt: s.expiresAt })
           }
         }
         return revoked
       },
+      async pendingRevocations () { return [] },
+      async clearPending () {},
       async listActive (userId, at) {
         return [...sessions.values()]
           .filter(s => s.userId === userId && s.revokedAt === null && s.expiresAt > at)
@@ -75,6 +81,16 @@ export function memoryStores (): WxLoginStores {
           }
         }
         return pruned
+      }
+    },
+    bans: {
+      async save (userId, ban) { bans.set(userId, { ...ban }) },
+      async sessionsEnded () {},
+      async unfinished () { return [] },
+      async remove (userId) { bans.delete(userId) },
+      async find (userId, now) {
+        const ban = bans.get(userId)
+        return ban === undefined || (ban.until !== null && ban.until <= now) ? null : { ...ban }
       }
     },
     cache: null,

@@ -1,10 +1,13 @@
 import type { SessionRecord, WxUser } from '../types.js'
-import type { SessionStore } from './types.js'
-import { selectRows, write, type SqlClient } from './mysql-client.js'
+import type { RevokedSession, SessionStore } from './types.js'
+import { selectRows, write, type Row, type SqlClient } from './mysql-client.js'
 import type { TableNames } from './sql.js'
 
-// Hashes per UPDATE when last-seen times are written in a batch.
-const TOUCH_CHUNK = 500
+// Hashes per UPDATE when sessions are written in a batch.
+const CHUNK = 500
+
+const toRevoked = (rows: Row[]): RevokedSession[] =>
+  rows.map(row => ({ tokenHash: String(row.h), expiresAt: Number(row.expires_at) }))
 
 export function mysqlSessionStore (db: SqlClient, tables: TableNames): SessionStore {
   const s = tables.sessions
@@ -31,8 +34,8 @@ export function mysqlSessionStore (db: SqlClient, tables: TableNames): SessionSt
     },
 
     async touch (tokenHashes: string[], lastSeenAt: number) {
-      for (let i = 0; i < tokenHashes.length; i += TOUCH_CHUNK) {
-        const chunk = tokenHashes.slice(i, i + TOUCH_CHUNK)
+      for (let i = 0; i < tokenHashes.length; i += CHUNK) {
+        const chunk = tokenHashes.slice(i, i + CHUNK)
         await db.query(
           `UPDATE ${s} SET last_seen_at = GREATEST(last_seen_at, ?) WHERE revoked_at IS NULL AND token_hash IN (${chunk.map(() => 'UNHEX(?)').join(', ')})`,
           [lastSeenAt, ...chunk])
@@ -40,16 +43,33 @@ export function mysqlSessionStore (db: SqlClient, tables: TableNames): SessionSt
     },
 
     async revoke (tokenHash: string, at: number) {
-      await write(db, `UPDATE ${s} SET revoked_at = ? WHERE token_hash = UNHEX(?) AND revoked_at IS NULL`, [at, tokenHash])
+      await write(db,
+        `UPDATE ${s} SET revoked_at = ?, revocation_pending = 1 WHERE token_hash = UNHEX(?) AND revoked_at IS NULL`, [at, tokenHash])
+      const [row] = await selectRows(db,
+        `SELECT expires_at FROM ${s} WHERE token_hash = UNHEX(?) AND revocation_pending = 1`, [tokenHash])
+      return row === undefined ? null : { tokenHash, expiresAt: Number(row.expires_at) }
     },
 
     async revokeAll (userId: string, at: number) {
-      // Revoke first, then read back what this call revoked: a session
-      // created in between is either revoked here or issued after, never lost.
-      await write(db, `UPDATE ${s} SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, [at, userId])
-      const rows = await selectRows(db,
-        `SELECT LOWER(HEX(token_hash)) AS h FROM ${s} WHERE user_id = ? AND revoked_at = ?`, [userId, at])
-      return rows.map(row => String(row.h))
+      // Revoke first, then read back what is pending: a session created in
+      // between is either revoked here or issued after, never lost.
+      await write(db,
+        `UPDATE ${s} SET revoked_at = ?, revocation_pending = 1 WHERE user_id = ? AND revoked_at IS NULL`, [at, userId])
+      return toRevoked(await selectRows(db,
+        `SELECT LOWER(HEX(token_hash)) AS h, expires_at FROM ${s} WHERE user_id = ? AND revocation_pending = 1`, [userId]))
+    },
+
+    async pendingRevocations (limit: number) {
+      return toRevoked(await selectRows(db,
+        `SELECT LOWER(HEX(token_hash)) AS h, expires_at FROM ${s} WHERE revocation_pending = 1 ORDER BY revoked_at LIMIT ${Math.floor(limit)}`, []))
+    },
+
+    async clearPending (tokenHashes: string[]) {
+      for (let i = 0; i < tokenHashes.length; i += CHUNK) {
+        const chunk = tokenHashes.slice(i, i + CHUNK)
+        await db.query(
+          `UPDATE ${s} SET revocation_pending = 0 WHERE revocation_pending = 1 AND token_hash IN (${chunk.map(() => 'UNHEX(?)').join(', ')})`, chunk)
+      }
     },
 
     async listActive (userId: string, now: number) {
@@ -60,8 +80,9 @@ export function mysqlSessionStore (db: SqlClient, tables: TableNames): SessionSt
     },
 
     async prune (before: number) {
+      // A pending revocation is the record that its cache copies must go: kept until they have.
       const result = await write(db,
-        `DELETE FROM ${s} WHERE expires_at < ? OR revoked_at < ?`, [before, before])
+        `DELETE FROM ${s} WHERE expires_at < ? OR (revoked_at < ? AND revocation_pending = 0)`, [before, before])
       return result.affectedRows
     }
   }

@@ -1,61 +1,79 @@
 import type { FastifyBaseLogger } from 'fastify'
+import type { RedisFaults } from '../redis/faults.js'
 import type { SessionRecord, WxUser } from '../types.js'
-import type { SessionCache } from './types.js'
+import type { RevokedSession, SessionCache } from './types.js'
 import { InvalidationListener } from './invalidation.js'
 import type { RedisClient } from './redis-client.js'
-import { withTimeout } from './with-timeout.js'
 
 interface CacheEntry { u: string, d: WxUser, c: number, e: number, l: number }
 
 export interface RedisCacheOptions {
   prefix: string
-  /** A command slower than this counts as a Redis failure. */
-  commandTimeout: number
-  /** After a failure, skip Redis this long instead of waiting on it again. */
-  cooldown: number
+  /** The plugin's one Redis fault policy: bounded commands, a bench window after a failure. */
+  faults: RedisFaults
   log: FastifyBaseLogger
 }
 
+// A copy is written only while no revocation marker stands for the session:
+// a read that started before a revocation cannot put its copy back after it.
+const ADD = `if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`
+
+// Newer last-seen for a copy that still exists; a deleted copy stays deleted.
+const REFRESH = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`
+
+// The marker outlives every copy that could be written (the session's remaining life).
+const REVOKE = `redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+return redis.call('DEL', KEYS[1])`
+
+const MIN_TTL_MS = 1000
+
 /**
- * Redis as a cache in front of the session record. Every call is bounded by
- * `commandTimeout`, and a failure benches Redis for `cooldown`, so a hung or
- * dead Redis costs one short wait, then none, never a 5xx.
+ * Redis as a shared copy of live sessions in front of the session record.
+ * A session's copy and its revocation marker share a hash tag, so each
+ * script touches one slot. Every command goes through the plugin's fault
+ * policy: a hung or dead Redis costs one short wait, then none, never a 5xx.
  */
 export function redisSessionCache (redis: RedisClient, options: RedisCacheOptions): SessionCache {
-  let benchedUntil = 0
-  const key = (tokenHash: string): string => `${options.prefix}session:${tokenHash}`
+  const { faults } = options
+  const copyKey = (tokenHash: string): string => `${options.prefix}session:{${tokenHash}}`
+  const markerKey = (tokenHash: string): string => `${options.prefix}revoked:{${tokenHash}}`
   const channel = `${options.prefix}revoked`
+  const ttl = (ms: number): number => Math.max(1, Math.ceil(ms))
 
-  async function call<T> (command: Promise<T>): Promise<T> {
-    try {
-      return await withTimeout(command, options.commandTimeout, 'Redis')
-    } catch (err) {
-      benchedUntil = Date.now() + options.cooldown
-      throw err
-    }
-  }
+  const encode = (record: SessionRecord): string => JSON.stringify({
+    u: record.userId, d: record.user, c: record.createdAt, e: record.expiresAt, l: record.lastSeenAt
+  } satisfies CacheEntry)
 
   return {
     get available () {
-      return redis.status === 'ready' && Date.now() >= benchedUntil
+      return faults.available
     },
 
-    async get (tokenHash: string) {
-      const raw = await call(redis.get(key(tokenHash)))
+    async get (tokenHash) {
+      const raw = await faults.call(() => redis.get(copyKey(tokenHash)))
       if (raw === null) return null
       const entry = JSON.parse(raw) as CacheEntry
       return { tokenHash, userId: entry.u, user: entry.d, createdAt: entry.c, expiresAt: entry.e, lastSeenAt: entry.l }
     },
 
-    async set (record: SessionRecord, ttlMs: number) {
-      const entry: CacheEntry = { u: record.userId, d: record.user, c: record.createdAt, e: record.expiresAt, l: record.lastSeenAt }
-      await call(redis.set(key(record.tokenHash), JSON.stringify(entry), 'PX', Math.max(1, Math.ceil(ttlMs))))
+    async add (record, ttlMs) {
+      await faults.call(() => redis.eval(ADD, 2, copyKey(record.tokenHash), markerKey(record.tokenHash), encode(record), ttl(ttlMs)))
     },
 
-    async delete (tokenHashes: string[]) {
-      if (tokenHashes.length === 0) return
-      await call(redis.del(...tokenHashes.map(key)))
-      await call(redis.publish(channel, tokenHashes.join(',')))
+    async refresh (record, ttlMs) {
+      await faults.call(() => redis.eval(REFRESH, 1, copyKey(record.tokenHash), encode(record), ttl(ttlMs)))
+    },
+
+    async revoke (sessions: RevokedSession[], now: number) {
+      if (sessions.length === 0) return
+      // One script per session keeps every command within one cluster slot.
+      await Promise.all(sessions.map(s => faults.call(() =>
+        redis.eval(REVOKE, 2, copyKey(s.tokenHash), markerKey(s.tokenHash), Math.max(MIN_TTL_MS, s.expiresAt - now)))))
+      await faults.call(() => redis.publish(channel, sessions.map(s => s.tokenHash).join(',')))
     },
 
     listen (handlers) {

@@ -6,6 +6,7 @@ export interface RedisClient {
   get (key: string): Promise<string | null>
   set (key: string, value: string, mode: 'PX', ttlMs: number, condition?: 'NX'): Promise<unknown>
   del (...keys: string[]): Promise<number>
+  eval (script: string, numberOfKeys: number, ...args: Array<string | number>): Promise<unknown>
   publish (channel: string, message: string): Promise<number>
   /** A second connection for subscribing (ioredis' `duplicate()`). */
   duplicate (): RedisSubscriber

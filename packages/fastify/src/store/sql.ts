@@ -3,6 +3,7 @@ export interface TableNames {
   users: string
   sessions: string
   sessionKeys: string
+  bans: string
 }
 
 export const TABLE_PREFIX_PATTERN = /^[A-Za-z0-9_]{0,32}$/
@@ -14,7 +15,8 @@ export function tableNames (tablePrefix: string): TableNames {
   return {
     users: `\`${tablePrefix}users\``,
     sessions: `\`${tablePrefix}sessions\``,
-    sessionKeys: `\`${tablePrefix}session_keys\``
+    sessionKeys: `\`${tablePrefix}session_keys\``,
+    bans: `\`${tablePrefix}bans\``
   }
 }
 
@@ -28,6 +30,9 @@ export function tableNames (tablePrefix: string): TableNames {
  * union_owner = unionid, unique); identities from other apps of the same
  * Open Platform group get rows of their own whose user_id points to it.
  * session_keys are per identity, sealed with AES-256-GCM (see session-key-box).
+ * A revoked session stays revocation_pending until its cache copies are
+ * gone, and a ban stays sessions_ended = 0 until the user's sessions are
+ * revoked: the durable to-do lists any instance finishes (see replay.ts).
  */
 export function schemaSql (tablePrefix = 'wx_'): string[] {
   const t = tableNames(tablePrefix)
@@ -57,8 +62,10 @@ export function schemaSql (tablePrefix = 'wx_'): string[] {
   expires_at BIGINT NOT NULL,
   last_seen_at BIGINT NOT NULL,
   revoked_at BIGINT NULL,
+  revocation_pending TINYINT(1) NOT NULL DEFAULT 0,
   KEY idx_user (user_id, created_at),
-  KEY idx_expires (expires_at)
+  KEY idx_expires (expires_at),
+  KEY idx_revocation_pending (revocation_pending, revoked_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
     `CREATE TABLE IF NOT EXISTS ${t.sessionKeys} (
   appid VARCHAR(64) NOT NULL,
@@ -66,6 +73,14 @@ export function schemaSql (tablePrefix = 'wx_'): string[] {
   session_key_enc VARBINARY(255) NOT NULL,
   updated_at BIGINT NOT NULL,
   PRIMARY KEY (appid, openid)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    `CREATE TABLE IF NOT EXISTS ${t.bans} (
+  user_id VARCHAR(64) NOT NULL PRIMARY KEY,
+  banned_until BIGINT NULL,
+  reason VARCHAR(255) NULL,
+  created_at BIGINT NOT NULL,
+  sessions_ended TINYINT(1) NOT NULL DEFAULT 0,
+  KEY idx_sessions_ended (sessions_ended)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`
   ]
 }

@@ -12,16 +12,28 @@ export interface UserStore {
   savePhone? (userId: string | number, phone: WxPhoneNumber, at: number): Promise<void>
 }
 
-/** The record of sessions: the source of truth for revocation. */
+/** A session just revoked, with what its cache copies need to know. */
+export interface RevokedSession { tokenHash: string, expiresAt: number }
+
+/**
+ * The record of sessions: the source of truth for revocation. A revocation
+ * stays "pending" until the cache has dropped its copies (`clearPending`),
+ * so any instance can finish it after a crash or a Redis outage.
+ */
 export interface SessionStore {
   insert (record: SessionRecord): Promise<void>
   /** A session that is not revoked (it may be expired: the caller checks). */
   find (tokenHash: string): Promise<SessionRecord | null>
   /** Slides the idle expiry of these sessions (never backwards). */
   touch (tokenHashes: string[], lastSeenAt: number): Promise<void>
-  revoke (tokenHash: string, at: number): Promise<void>
-  /** Revokes every live session of the user; returns their hashes. */
-  revokeAll (userId: string, at: number): Promise<string[]>
+  /** Revokes the session if live; returns it (pending), or null. */
+  revoke (tokenHash: string, at: number): Promise<RevokedSession | null>
+  /** Revokes every live session of the user; returns them (pending). */
+  revokeAll (userId: string, at: number): Promise<RevokedSession[]>
+  /** Revocations whose cache copies may still exist, oldest first; at most `limit`. */
+  pendingRevocations (limit: number): Promise<RevokedSession[]>
+  /** The cache has dropped these sessions' copies. */
+  clearPending (tokenHashes: string[]): Promise<void>
   /** Live sessions of a user, newest first. */
   listActive (userId: string, now: number): Promise<Array<{ tokenHash: string, createdAt: number }>>
   /** Deletes rows that expired or were revoked before `before`. */
@@ -33,9 +45,15 @@ export interface SessionCache {
   /** Whether a call is worth trying now; false skips straight to the record. */
   readonly available: boolean
   get (tokenHash: string): Promise<SessionRecord | null>
-  set (record: SessionRecord, ttlMs: number): Promise<void>
-  /** Deletes the copies and tells every instance to drop its local ones. */
-  delete (tokenHashes: string[]): Promise<void>
+  /** Caches a copy, unless the session was revoked (a marker outlives it). */
+  add (record: SessionRecord, ttlMs: number): Promise<void>
+  /** Updates a copy that still exists (newer last-seen); never creates one. */
+  refresh (record: SessionRecord, ttlMs: number): Promise<void>
+  /**
+   * Drops the copies, leaves markers that refuse late writes of them, and
+   * tells every instance to drop its local ones.
+   */
+  revoke (sessions: RevokedSession[], now: number): Promise<void>
   /** Hears revocations made by any instance. Without it, no local cache is kept. */
   listen? (handlers: InvalidationHandlers): InvalidationChannel
 }
@@ -52,9 +70,29 @@ export interface InvalidationChannel {
   close (): Promise<void>
 }
 
+/** A ban on a user: `until` null means until `unban`. */
+export interface Ban { until: number | null, reason: string | null }
+
+/**
+ * Banned users. The MySQL one is the default. A ban is saved before the
+ * user's sessions are ended and marked `sessionsEnded` after, so a ban
+ * whose instance died half way is finished by another.
+ */
+export interface BanStore {
+  save (userId: string, ban: Ban, at: number): Promise<void>
+  sessionsEnded (userId: string): Promise<void>
+  /** Users whose ban is saved but whose sessions may not all be ended; at most `limit`. */
+  unfinished (limit: number): Promise<string[]>
+  remove (userId: string): Promise<void>
+  /** The user's ban in force at `now`, or null. */
+  find (userId: string, now: number): Promise<Ban | null>
+}
+
 export interface WxLoginStores {
   users: UserStore
   sessions: SessionStore
+  /** Bans; without it `ban()` is unavailable and logins are not checked. */
+  bans?: BanStore
   /** null: no cache, every check reads the session store. */
   cache: SessionCache | null
   /** Sealed session_keys (with `sessionKeyEncryptionKey`); optional. */
