@@ -1,13 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify'
+import type { Clock } from './clock.js'
 import { generateToken, hashToken, isWellFormedToken } from './token.js'
 import type { StoreGuard } from './store/guard.js'
 import type { LocalSessionCache } from './store/local-cache.js'
-import type { WxLoginStores } from './store/types.js'
+import type { RevokedSession, WxLoginStores } from './store/types.js'
 import type { SessionRecord, WxSession, WxUser } from './types.js'
 
 export interface SessionManagerOptions {
   stores: WxLoginStores
-  now: () => number
+  clock: Clock
   tokenTtl: number
   idleTtl: number
   /** last-seen is written at most this often per session (sliding expiry). */
@@ -32,34 +33,41 @@ export interface SessionManager {
   revokeAll (userId: string | number): Promise<number>
   /** Drops local copies of sessions another instance revoked. */
   forgetLocal (tokenHashes: string[]): void
+  /** Finishes revocations whose cache copies may remain (recorded in MySQL by any instance). */
+  replayRevocations (): Promise<void>
   prune (): Promise<number>
   close (): Promise<void>
 }
 
-// A revocation seen this recently blocks re-caching a copy read just before it.
-const TOMBSTONE_MS = 5000
-// Last-seen updates from warm requests are written together, this often.
+// Last-seen updates are written together, this often.
 const TOUCH_BATCH_MS = 100
-const RETRY_MS = 1000
+const REPLAY_BATCH = 500
 
 /**
  * Tokens live in three places: the session store (MySQL) is the record,
  * the cache (Redis) a shared copy, and this process a local copy.
- * Reads go local -> Redis -> MySQL. Revocations write the record first, then
- * delete the Redis copy and broadcast the hashes so every instance drops its
- * local copy; cache deletes that fail are retried until Redis answers, and
- * this instance treats them as misses meanwhile.
+ * Reads go local -> Redis -> MySQL.
+ *
+ * A revocation is written to the record first, as pending; then the cache
+ * drops its copies and keeps a marker that refuses late writes of them,
+ * every instance is told to drop its local copy, and the record's pending
+ * flag is cleared. If the cache step fails (Redis away, or this process
+ * dies), the flag stays and every instance retries it from the record every
+ * REVOCATION_REPLAY_MS; until then this instance skips the cache for it.
+ * No write path can bring a copy back: cache writes are refused by the
+ * marker, last-seen writes only update copies that still exist, and local
+ * copies read before an invalidation was heard are refused.
  */
 export function createSessionManager (options: SessionManagerOptions): SessionManager {
-  const { stores, now, tokenTtl, idleTtl, touchInterval, log, localCache } = options
+  const { stores, clock, tokenTtl, idleTtl, touchInterval, log, localCache } = options
   const { sessions, cache } = stores
   const record = options.store
+  const now = clock.now
   const localLive = options.localCacheLive ?? (() => false)
-  const pendingDeletes = new Set<string>()
+  /** Revoked here; the cache has not yet confirmed its copies are gone. */
+  const unconfirmed = new Set<string>()
   const pendingTouches = new Map<string, SessionRecord>()
-  const tombstones = new Map<string, number>()
-  let retryTimer: NodeJS.Timeout | undefined
-  let touchTimer: NodeJS.Timeout | undefined
+  let cancelTouch: (() => void) | undefined
 
   const deadline = (s: SessionRecord): number => Math.min(s.expiresAt, s.lastSeenAt + idleTtl)
   const toSession = (s: SessionRecord): WxSession => ({ user: s.user, expiresAt: s.expiresAt, lastSeenAt: s.lastSeenAt })
@@ -68,106 +76,109 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
     log.warn({ err: { message: (err as Error).message } }, `wx-login: Redis ${what} failed; using MySQL`)
   }
 
-  async function cacheSet (session: SessionRecord): Promise<void> {
-    if (cache === null || !cache.available) return
+  async function cacheAdd (session: SessionRecord): Promise<void> {
+    const ttl = deadline(session) - now()
+    if (cache === null || !cache.available || ttl <= 0) return
     try {
-      await cache.set(session, deadline(session) - now())
+      await cache.add(session, ttl)
     } catch (err) {
       cacheFailed(err, 'write')
     }
   }
 
-  function scheduleRetry (): void {
-    if (retryTimer !== undefined || pendingDeletes.size === 0) return
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined
-      void flushPendingDeletes()
-    }, RETRY_MS)
-    retryTimer.unref()
-  }
-
-  async function flushPendingDeletes (): Promise<void> {
-    if (cache === null || pendingDeletes.size === 0) return
-    const hashes = [...pendingDeletes]
+  /** Drops the cache's copies of revoked sessions, then clears their pending flag. */
+  async function dropCopies (revoked: RevokedSession[]): Promise<void> {
+    if (cache === null || revoked.length === 0) return
+    const hashes = revoked.map(s => s.tokenHash)
     try {
       if (!cache.available) throw new Error('Redis unavailable')
-      await cache.delete(hashes)
-      for (const hash of hashes) pendingDeletes.delete(hash)
+      await cache.revoke(revoked, now())
     } catch {
-      scheduleRetry()
+      return // still pending in the record: the replay finishes it
     }
-  }
-
-  function isTombstoned (tokenHash: string): boolean {
-    const until = tombstones.get(tokenHash)
-    if (until === undefined) return false
-    if (until > Date.now()) return true
-    tombstones.delete(tokenHash)
-    return false
+    for (const hash of hashes) unconfirmed.delete(hash)
+    await sessions.clearPending(hashes).catch((err: unknown) => {
+      log.warn({ err: { message: (err as Error).message } }, 'wx-login: could not clear finished revocations; they will be replayed')
+    })
   }
 
   function forgetLocal (hashes: string[]): void {
-    if (localCache === undefined) return
-    localCache.invalidate(hashes)
-    const until = Date.now() + TOMBSTONE_MS
-    if (tombstones.size > 10_000) {
-      for (const [hash, at] of tombstones) if (at <= Date.now()) tombstones.delete(hash)
-    }
-    for (const hash of hashes) tombstones.set(hash, until)
-  }
-
-  async function forget (hashes: string[]): Promise<void> {
-    forgetLocal(hashes)
+    localCache?.invalidate(hashes)
     for (const hash of hashes) pendingTouches.delete(hash)
-    if (cache === null || hashes.length === 0) return
-    for (const hash of hashes) pendingDeletes.add(hash)
-    await flushPendingDeletes()
   }
 
-  async function load (tokenHash: string): Promise<SessionRecord | null> {
-    if (cache !== null && cache.available && !pendingDeletes.has(tokenHash)) {
-      let cached: SessionRecord | null | undefined
-      try {
-        cached = await cache.get(tokenHash)
-      } catch (err) {
-        cacheFailed(err, 'read')
-      }
-      if (cached !== null && cached !== undefined) return cached
-      const stored = await record(sessions.find(tokenHash))
-      if (cached === null && stored !== null && deadline(stored) > now()) await cacheSet(stored)
-      return stored
-    }
-    return await record(sessions.find(tokenHash))
+  async function forget (revoked: RevokedSession[]): Promise<void> {
+    forgetLocal(revoked.map(s => s.tokenHash))
+    if (cache === null) return
+    for (const { tokenHash } of revoked) unconfirmed.add(tokenHash)
+    await dropCopies(revoked)
   }
 
-  async function writeTouches (batch: SessionRecord[], at: number): Promise<void> {
+  async function replayRevocations (): Promise<void> {
+    if (cache === null || !cache.available) return
+    let pending: RevokedSession[]
     try {
-      await sessions.touch(batch.map(s => s.tokenHash), at)
+      pending = await sessions.pendingRevocations(REPLAY_BATCH)
+    } catch (err) {
+      log.warn({ err: { message: (err as Error).message } }, 'wx-login: could not read pending revocations')
+      return
+    }
+    forgetLocal(pending.map(s => s.tokenHash))
+    await dropCopies(pending)
+  }
+
+  /** The session from the cache, else from the record (cached on the way). */
+  async function load (tokenHash: string): Promise<{ session: SessionRecord | null, fromCache: boolean }> {
+    const fromRecord = async (): Promise<{ session: SessionRecord | null, fromCache: false }> =>
+      ({ session: await record(sessions.find(tokenHash)), fromCache: false })
+    if (cache === null || !cache.available || unconfirmed.has(tokenHash)) return await fromRecord()
+    let cached: SessionRecord | null | undefined
+    try {
+      cached = await cache.get(tokenHash)
+    } catch (err) {
+      cacheFailed(err, 'read')
+    }
+    if (cached !== null && cached !== undefined) return { session: cached, fromCache: true }
+    const stored = await fromRecord()
+    if (cached === null && stored.session !== null) await cacheAdd(stored.session)
+    return stored
+  }
+
+  async function writeTouches (batch: SessionRecord[], lastSeenAt: number): Promise<void> {
+    try {
+      await sessions.touch(batch.map(s => s.tokenHash), lastSeenAt)
     } catch (err) {
       // Sliding expiry is best effort: a missed touch only shortens a session.
       log.warn({ err: { message: (err as Error).message } }, 'wx-login: could not record last-seen')
       return
     }
-    await Promise.all(batch.map(cacheSet))
+    if (cache === null || !cache.available) return
+    const at = now()
+    await Promise.all(batch.filter(s => deadline(s) > at).map(s =>
+      cache.refresh(s, deadline(s) - at).catch((err: unknown) => cacheFailed(err, 'write'))))
   }
 
   function flushTouches (): Promise<void> {
-    clearTimeout(touchTimer)
-    touchTimer = undefined
+    cancelTouch?.()
+    cancelTouch = undefined
     if (pendingTouches.size === 0) return Promise.resolve()
     const batch = [...pendingTouches.values()]
     pendingTouches.clear()
     return writeTouches(batch, Math.max(...batch.map(s => s.lastSeenAt)))
   }
 
-  /** Marks the session used; warm requests write in batches, not one by one. */
+  /** Marks the session used; last-seen is written in batches, not per request. */
   function touchLater (session: SessionRecord, at: number): void {
     session.lastSeenAt = at
     pendingTouches.set(session.tokenHash, session)
-    if (touchTimer === undefined) {
-      touchTimer = setTimeout(() => { void flushTouches() }, TOUCH_BATCH_MS)
-      touchTimer.unref()
-    }
+    cancelTouch ??= clock.after(TOUCH_BATCH_MS, () => { void flushTouches() })
+  }
+
+  /** A use this instance has not written yet counts too. */
+  function withOwnUse (session: SessionRecord | null): SessionRecord | null {
+    const unwritten = session === null ? undefined : pendingTouches.get(session.tokenHash)
+    if (unwritten !== undefined && unwritten.lastSeenAt > session!.lastSeenAt) session!.lastSeenAt = unwritten.lastSeenAt
+    return session
   }
 
   function peek (token: string): WxSession | undefined {
@@ -197,12 +208,12 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
         lastSeenAt: at
       }
       await record(sessions.insert(session))
-      await cacheSet(session)
+      await cacheAdd(session)
       if (options.maxSessionsPerUser > 0) {
         const live = await record(sessions.listActive(session.userId, at))
-        const excess = live.slice(options.maxSessionsPerUser).map(s => s.tokenHash)
-        for (const hash of excess) await record(sessions.revoke(hash, at))
-        await forget(excess)
+        const excess = live.slice(options.maxSessionsPerUser)
+        const revoked = await Promise.all(excess.map(s => record(sessions.revoke(s.tokenHash, at))))
+        await forget(revoked.filter(s => s !== null))
       }
       return { token, expiresAt: session.expiresAt }
     },
@@ -214,43 +225,45 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
       if (local !== undefined) return local
       if (!isWellFormedToken(token)) return null
       const tokenHash = hashToken(token)
-      const session = await load(tokenHash)
-      if (session === null) return null
-      const at = now()
-      if (deadline(session) <= at) return null
-      if (at - session.lastSeenAt >= touchInterval) {
-        session.lastSeenAt = at
-        await writeTouches([session], at)
+      const ticket = localCache?.ticket() ?? 0
+      const loaded = await load(tokenHash)
+      let session = withOwnUse(loaded.session)
+      let at = now()
+      // A copy's last-seen may lag the record by a batch: an idle-looking copy asks the record.
+      if (loaded.fromCache && session !== null && deadline(session) <= at && session.expiresAt > at) {
+        session = withOwnUse(await record(sessions.find(tokenHash)))
+        at = now()
       }
-      if (localCache !== undefined && localLive() && !isTombstoned(tokenHash) && !pendingDeletes.has(tokenHash)) {
-        localCache.set(token, session, at)
-      }
+      if (session === null || deadline(session) <= at) return null
+      if (at - session.lastSeenAt >= touchInterval) touchLater(session, at)
+      if (localCache !== undefined && localLive() && !unconfirmed.has(tokenHash)) localCache.set(token, session, at, ticket)
       return toSession(session)
     },
 
     async revoke (token) {
       if (!isWellFormedToken(token)) return
       const tokenHash = hashToken(token)
-      await record(sessions.revoke(tokenHash, now()))
-      await forget([tokenHash])
+      const revoked = await record(sessions.revoke(tokenHash, now()))
+      forgetLocal([tokenHash])
+      if (revoked !== null) await forget([revoked])
     },
 
     async revokeAll (userId) {
-      const hashes = await record(sessions.revokeAll(String(userId), now()))
-      await forget(hashes)
-      return hashes.length
+      const revoked = await record(sessions.revokeAll(String(userId), now()))
+      await forget(revoked)
+      return revoked.length
     },
 
     forgetLocal,
+    replayRevocations,
 
     async prune () {
       return await record(sessions.prune(now()))
     },
 
     async close () {
-      clearTimeout(retryTimer)
       await flushTouches()
-      await flushPendingDeletes()
+      if (unconfirmed.size > 0) await replayRevocations()
     }
   }
 }
