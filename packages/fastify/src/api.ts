@@ -1,4 +1,5 @@
 import type { Authenticate } from './authenticate.js'
+import type { BanOptions } from './bans.js'
 import type { IssuedToken } from './sessions.js'
 import type { WxSession, WxUser } from './types.js'
 import type { WechatServerApi } from './wechat-services.js'
@@ -13,6 +14,13 @@ export interface WxLoginApi extends WechatServerApi {
   revoke (token: string): Promise<void>
   /** Revokes every session of a user; returns how many. */
   revokeAll (userId: string | number): Promise<number>
+  /**
+   * Ends every session of the user and refuses their logins with 403
+   * FST_WX_LOGIN_BANNED (with `until`), on every instance, until `until` or `unban`.
+   */
+  ban (userId: string | number, options?: BanOptions): Promise<void>
+  /** Lifts a ban; the user logs in again as usual. */
+  unban (userId: string | number): Promise<void>
   /**
    * Issues a token without a WeChat login (tests, admin tools): for a user
    * object, or for the id of a user in the built-in users table.

@@ -1,4 +1,18 @@
-import createError from '@fastify/error'
+import createError, { type FastifyErrorConstructor } from '@fastify/error'
+
+/** 403 for a banned user; `until` (epoch ms) when the ban ends, null when it does not. */
+export interface BannedError extends Error { code: 'FST_WX_LOGIN_BANNED', statusCode: 403, until: number | null }
+
+function bannedError (): new (until?: number | null) => BannedError {
+  const Base: FastifyErrorConstructor = createError('FST_WX_LOGIN_BANNED', 'This account is banned', 403)
+  return class Banned extends Base {
+    readonly until: number | null
+    constructor (until: number | null = null) {
+      super()
+      this.until = until
+    }
+  } as unknown as new (until?: number | null) => BannedError
+}
 
 // Every error the plugin answers with. Codes are stable API: clients may
 // branch on them, so never rename one; the README lists them all.
@@ -10,6 +24,9 @@ export const errors = {
   CodeUsed: createError('FST_WX_LOGIN_CODE_USED', 'The login code was already used; call wx.login() again', 401),
   UserBlocked: createError('FST_WX_LOGIN_USER_BLOCKED', 'WeChat blocked this login as high-risk', 403),
   NotBound: createError('FST_WX_LOGIN_NOT_BOUND', 'This WeChat account is not bound to a user', 403),
+  Banned: bannedError(),
+  /** For findUser / createUser / onLogin hooks that refuse a user. */
+  LoginRefused: createError('FST_WX_LOGIN_REFUSED', 'This user may not log in', 403),
   RateLimited: createError('FST_WX_LOGIN_RATE_LIMITED', 'Too many login attempts; try again later', 429),
   WechatBusy: createError('FST_WX_LOGIN_WECHAT_BUSY', 'WeChat is busy; try again later', 503),
   WechatUnreachable: createError('FST_WX_LOGIN_WECHAT_UNREACHABLE', 'WeChat could not be reached', 502),

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { errors } from './errors.js'
-import type { SessionManager } from './sessions.js'
+import type { Bans } from './bans.js'
 import type { UserStore } from './store/types.js'
 import type { UserHooks, WxIdentity, WxUser } from './types.js'
 import type { SharedWechatSession } from './wechat/shared-code-exchange.js'
@@ -21,7 +21,7 @@ export interface LoginServiceOptions extends UserHooks {
   /** Keeps the session_key (sealed) when `sessionKeyEncryptionKey` is set; absent otherwise. */
   saveSessionKey?: (identity: WxIdentity, sessionKey: string, at: number) => Promise<void>
   users: UserStore
-  sessions: SessionManager
+  bans: Bans
   /** Runs `store` against the session store, turning its failures into 503s. */
   store: <T>(operation: Promise<T>) => Promise<T>
 }
@@ -54,8 +54,9 @@ export function createLogin (options: LoginServiceOptions) {
       resolveUser(identity, request),
       wechat.sessionKey === null ? undefined : options.saveSessionKey?.(identity, wechat.sessionKey, Date.now())
     ])
+    await options.bans.check(user.id)
     if (options.onLogin !== undefined) await options.onLogin({ user, identity, isNewUser, request })
-    const { token, expiresAt } = await options.sessions.issue(user)
+    const { token, expiresAt } = await options.bans.issueUnlessBanned(user)
     return { token, expiresAt, user, isNewUser }
   }
 }

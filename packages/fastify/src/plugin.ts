@@ -2,15 +2,20 @@ import type { FastifyInstance } from 'fastify'
 import type { WxLoginApi } from './api.js'
 import { tokenReader } from './auth-header.js'
 import { createAuthenticate, SESSION } from './authenticate.js'
+import { createBans } from './bans.js'
+import { systemClock } from './clock.js'
 import { errors } from './errors.js'
 import { createLogin } from './login.js'
 import { resolveOptions, type WxLoginOptions } from './options.js'
 import { loginRoutes } from './routes/index.js'
+import { startReplay } from './replay.js'
 import { createSessionManager } from './sessions.js'
 import { storeGuard } from './store/guard.js'
 import { LocalSessionCache } from './store/local-cache.js'
 import { migrate } from './store/migrate.js'
 import type { SqlClient } from './store/mysql-client.js'
+import { redisFaults, type RedisFaults } from './redis/faults.js'
+import { mysqlBanStore } from './store/mysql-bans.js'
 import { mysqlSessionKeyStore } from './store/mysql-session-keys.js'
 import { mysqlSessionStore } from './store/mysql-sessions.js'
 import { mysqlUserStore } from './store/mysql-users.js'
@@ -26,10 +31,12 @@ import { createWechatServices } from './wechat-services.js'
 
 // How long one code's answer is shared by requests carrying it (double tap, retry).
 const SHARED_CODE_WINDOW_MS = 10_000
+// After a Redis failure, every Redis user skips it this long.
+const REDIS_COOLDOWN_MS = 1000
 
 type Decorated = FastifyInstance & { mysql?: SqlClient, redis?: RedisClient }
 
-async function defaultStores (app: Decorated, options: ReturnType<typeof resolveOptions>): Promise<WxLoginStores> {
+async function defaultStores (app: Decorated, options: ReturnType<typeof resolveOptions>, faults: RedisFaults): Promise<WxLoginStores> {
   if (app.mysql === undefined || typeof app.mysql.execute !== 'function') {
     throw new Error('@wx-login/fastify: register @fastify/mysql with { promise: true } before this plugin (or pass `stores`)')
   }
@@ -41,15 +48,19 @@ async function defaultStores (app: Decorated, options: ReturnType<typeof resolve
   return {
     users: mysqlUserStore(app.mysql, tables, options.now, { linkByUnionId: options.linkByUnionId }),
     sessions: mysqlSessionStore(app.mysql, tables),
+    bans: mysqlBanStore(app.mysql, tables),
     sessionKeys: mysqlSessionKeyStore(app.mysql, tables),
-    cache: redisSessionCache(app.redis, { prefix: options.redisPrefix, commandTimeout: options.redisTimeout, cooldown: 1000, log: app.log })
+    cache: redisSessionCache(app.redis, { prefix: options.redisPrefix, faults, log: app.log })
   }
 }
 
 export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLoginOptions): Promise<void> {
   const options = resolveOptions(rawOptions)
   const app = fastify as Decorated
-  const stores = options.stores ?? await defaultStores(app, options)
+  const clock = systemClock(options.now)
+  // One fault policy for every use of the shared Redis: a failure anywhere benches it everywhere.
+  const faults = redisFaults({ ready: () => app.redis?.status === 'ready', timeout: options.redisTimeout, cooldown: REDIS_COOLDOWN_MS, now: clock.now })
+  const stores = options.stores ?? await defaultStores(app, options, faults)
   const log = app.log.child({ plugin: 'wx-login' })
   const store = storeGuard(log)
 
@@ -64,7 +75,7 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     })
   const sessions = createSessionManager({
     stores,
-    now: options.now,
+    clock,
     tokenTtl: options.tokenTtl,
     idleTtl: options.idleTtl,
     touchInterval: options.touchInterval,
@@ -104,11 +115,14 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     log
   })
 
+  const bans = createBans(stores.bans, sessions, store, clock.now)
   const api: WxLoginApi = {
     authenticate: createAuthenticate(sessions, readToken, options.decoratorName),
     verify: token => sessions.verify(token),
     revoke: token => sessions.revoke(token),
     revokeAll: userId => sessions.revokeAll(userId),
+    ban: (userId, banOptions) => bans.ban(userId, banOptions),
+    unban: userId => bans.unban(userId),
     async issueToken (user) {
       if (typeof user === 'object') return await sessions.issue(user)
       const found = await store(stores.users.findById(user))
@@ -124,7 +138,7 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     code2Session,
     saveSessionKey: wechat.sessionKeys.enabled ? wechat.sessionKeys.save : undefined,
     users: stores.users,
-    sessions,
+    bans,
     store,
     findUser: options.findUser,
     createUser: options.createUser,
@@ -147,7 +161,10 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
   })
 
   // Close only what this plugin opened; @fastify/mysql and @fastify/redis close their own.
+  const replay = startReplay(clock, log, [() => bans.finishPending(), () => sessions.replayRevocations()])
+
   app.addHook('onClose', async () => {
+    replay.stop()
     await sessions.close()
     await channel?.close()
     await http.close()

@@ -15,6 +15,9 @@ export function loginErrorHandler (error: FastifyError, request: FastifyRequest,
     answer = new errors.BodyTooLarge()
   } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     answer = new errors.UnsupportedMediaType()
+  } else if (error.statusCode === 403) {
+    // A findUser / createUser / onLogin hook refused the user its own way.
+    answer = new errors.LoginRefused()
   } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     answer = new errors.InvalidBody(error.message)
   } else {
@@ -25,11 +28,13 @@ export function loginErrorHandler (error: FastifyError, request: FastifyRequest,
   const retryAfter = RETRY_AFTER_SECONDS[statusCode]
   // @fastify/rate-limit sets the exact wait; keep it.
   if (retryAfter !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', retryAfter)
+  const until = (answer as { until?: number | null }).until
   return reply.code(statusCode).send({
     statusCode,
     code: answer.code,
     error: statusCodeName(statusCode),
-    message: answer.message
+    message: answer.message,
+    ...(typeof until === 'number' ? { until: new Date(until).toISOString() } : {})
   })
 }
 

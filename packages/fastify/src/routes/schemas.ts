@@ -20,7 +20,9 @@ export const errorSchema = {
     statusCode: { type: 'integer' },
     code: { type: 'string' },
     error: { type: 'string' },
-    message: { type: 'string' }
+    message: { type: 'string' },
+    /** FST_WX_LOGIN_BANNED: when the ban ends. */
+    until: { type: 'string', format: 'date-time' }
   }
 } as const
 
