@@ -49,15 +49,17 @@ t.test('what a login costs for a known user, in round trips', async t => {
   await login('bob')
   const counts = countRoundTrips(app)
   await app.inject({ method: 'POST', url: '/auth/wechat/login', payload: { code: mock.mintCode('bob') } })
-  // MySQL: SELECT user, INSERT session. Redis: two rate-limit counters (IP, code),
-  // the code's lock and its shared answer, the session's cache entry.
-  t.same(counts, { mysql: 2, redis: 5 })
+  // MySQL: SELECT user, SELECT ban, INSERT session, SELECT ban again (a ban
+  // written meanwhile takes the session back). Redis: two rate-limit
+  // counters (IP, code), the code's lock and its shared answer, the
+  // session's cache entry.
+  t.same(counts, { mysql: 4, redis: 5 })
 
   const { app: lean, mock: leanMock, login: leanLogin } = await buildTestApp(t, 'local_login_cost_lean', { plugin: { rateLimit: false } })
   await leanLogin('bob')
   const leanCounts = countRoundTrips(lean)
   await lean.inject({ method: 'POST', url: '/auth/wechat/login', payload: { code: leanMock.mintCode('bob') } })
-  t.same(leanCounts, { mysql: 2, redis: 3 }, 'without rate limits')
+  t.same(leanCounts, { mysql: 4, redis: 3 }, 'without rate limits')
 })
 
 t.test('two server processes: a logout on one is refused by the other within 100 ms', async t => {
@@ -131,23 +133,43 @@ t.test('expiry: a locally held session dies on time', async t => {
 t.test('LocalSessionCache is bounded by entries and bytes', async t => {
   const record = (i: number, size = 10) => ({ tokenHash: `h${i}`, userId: String(i), user: { id: i, appId: 'a', openid: 'x'.repeat(size), unionid: null }, createdAt: 0, expiresAt: 1e15, lastSeenAt: 0 })
   const byCount = new LocalSessionCache({ maxEntries: 3, maxBytes: 1e9, ttl: 1000 })
-  for (let i = 0; i < 5; i++) byCount.set(`t${i}`, record(i), 0)
+  for (let i = 0; i < 5; i++) byCount.set(`t${i}`, record(i), 0, 0)
   t.equal(byCount.size, 3)
   t.equal(byCount.get('t0', 0), undefined, 'the oldest went first')
   t.equal(byCount.get('t4', 0)?.userId, '4')
   t.equal(byCount.get('t4', 1000), undefined, 'the backstop TTL applies')
 
   const byBytes = new LocalSessionCache({ maxEntries: 1000, maxBytes: 2000, ttl: 1000 })
-  for (let i = 0; i < 10; i++) byBytes.set(`t${i}`, record(i, 300), 0)
+  for (let i = 0; i < 10; i++) byBytes.set(`t${i}`, record(i, 300), 0, 0)
   t.ok(byBytes.byteSize <= 2000, `bytes stay bounded (${byBytes.byteSize})`)
   t.ok(byBytes.size < 10)
-  byBytes.set('huge', record(99, 5000), 0)
+  byBytes.set('huge', record(99, 5000), 0, 0)
   t.equal(byBytes.get('huge', 0), undefined, 'an entry larger than the bound is not kept')
-  byBytes.set('t9', record(9, 300), 0)
+  byBytes.set('t9', record(9, 300), 0, 0)
   byBytes.invalidate(['h9'])
   t.equal(byBytes.get('t9', 0), undefined, 'invalidated by hash')
   byBytes.clear()
   t.equal(byBytes.size, 0)
+
+  const fresh = new LocalSessionCache({ maxEntries: 10, maxBytes: 1e9, ttl: 1000 })
+  const before = fresh.ticket()
+  fresh.invalidate(['h1'])
+  fresh.set('t1', record(1), 0, before)
+  t.equal(fresh.get('t1', 0), undefined, 'a copy read before its invalidation was heard is refused')
+  fresh.set('t2', record(2), 0, before)
+  t.equal(fresh.get('t2', 0)?.userId, '2', 'other sessions are not affected')
+  fresh.set('t1', record(1), 0, fresh.ticket())
+  t.equal(fresh.get('t1', 0)?.userId, '1', 'a copy read after it is kept')
+  const beforeClear = fresh.ticket()
+  fresh.clear()
+  fresh.set('t3', record(3), 0, beforeClear)
+  t.equal(fresh.get('t3', 0), undefined, 'a copy read before a clear is refused')
+
+  const forgetful = new LocalSessionCache({ maxEntries: 10, maxBytes: 1e9, ttl: 1000 })
+  const old = forgetful.ticket()
+  for (let i = 0; i < 10_001; i++) forgetful.invalidate([`other${i}`])
+  forgetful.set('t4', record(4), 0, old)
+  t.equal(forgetful.get('t4', 0), undefined, 'past the invalidations it remembers, older tickets are refused')
   t.equal(byBytes.byteSize, 0)
 })
 
@@ -170,6 +192,7 @@ t.test('a local copy that looks idle asks the shared record: use on another inst
   t.equal(await onB(), 200, 'B holds a copy')
   now += 1.5 * hour
   t.equal((await a.app.inject({ url: '/api/me', headers: bearer(token) })).statusCode, 200, 'used on A')
+  await sleep(300) // last-seen writes are batched every 100 ms
   now += 1.5 * hour
   t.equal(await onB(), 200, 'B\'s copy looks idle, but the record shows the use on A')
   now += 2 * hour + 1

@@ -37,7 +37,7 @@ t.test('Redis hung: a logout made during the hang holds once Redis resumes with 
   t.teardown(() => redis.stop())
   const { app, redisPrefix, login } = await buildTestApp(t, 'outage_hung', { redisUrl: redis.url, plugin: { redisTimeout: 100 } })
   const { token } = await login('bob')
-  const key = `${redisPrefix}session:${hashToken(token)}`
+  const key = `${redisPrefix}session:{${hashToken(token)}}`
 
   redis.pause()
   const started = Date.now()

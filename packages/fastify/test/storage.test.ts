@@ -20,7 +20,7 @@ t.test('only SHA-256(token) is stored, in MySQL and in Redis', async t => {
   t.notMatch(rows[0]!.user_data, /session_key/)
 
   const keys = await redis.keys(`${redisPrefix}session:*`)
-  t.same(keys, [`${redisPrefix}session:${hashToken(token)}`])
+  t.same(keys, [`${redisPrefix}session:{${hashToken(token)}}`])
   const everything = await redis.keys(`${redisPrefix}*`)
   for (const key of everything) {
     t.notMatch(key, token, `no raw token in the key ${key}`)
@@ -39,7 +39,7 @@ t.test('a flushed Redis costs nothing: the token is read from MySQL and cached a
   const { token } = await login('bob')
   const redis = new Redis(REDIS_URL)
   t.teardown(() => redis.quit())
-  const key = `${redisPrefix}session:${hashToken(token)}`
+  const key = `${redisPrefix}session:{${hashToken(token)}}`
   await redis.del(key)
   const res = await app.inject({ url: '/api/me', headers: bearer(token) })
   t.equal(res.statusCode, 200)
