@@ -14,7 +14,7 @@ function bannedError (): new (until?: number | null) => BannedError {
   } as unknown as new (until?: number | null) => BannedError
 }
 
-// Every error the plugin answers with. Codes are stable API: clients may
+// Every error the plugin answers with or fails boot with. Codes are stable API: clients may
 // branch on them, so never rename one; the README lists them all.
 export const errors = {
   InvalidBody: createError('FST_WX_LOGIN_INVALID_BODY', 'Invalid request body: %s', 400),
@@ -44,6 +44,8 @@ export const errors = {
   SessionKeyMissing: createError('FST_WX_LOGIN_SESSION_KEY_MISSING', 'No WeChat session key is stored for this user; call wx.login() and log in again', 401),
   SessionKeyStale: createError('FST_WX_LOGIN_SESSION_KEY_STALE', 'The WeChat session key changed since this data was produced; call wx.login(), log in again, then fetch the data again', 401),
   SessionKeyDisabled: createError('FST_WX_LOGIN_SESSION_KEY_DISABLED', 'Session keys are not stored on this server (set the sessionKeyEncryptionKey option)', 500),
+  SchemaTooNew: createError('FST_WX_LOGIN_SCHEMA_TOO_NEW', 'The database schema is at version %s, but this @wx-login/fastify knows versions up to %s: upgrade @wx-login/fastify (a schema is never downgraded)', 500),
+  MigrationLocked: createError('FST_WX_LOGIN_MIGRATION_LOCKED', 'Another instance held the schema migration lock %s for over %s s; boot again once it is done', 500),
   Internal: createError('FST_WX_LOGIN_INTERNAL', 'Internal error', 500)
 } as const
 

@@ -42,7 +42,7 @@ export interface WxLoginOptions extends UserHooks {
   redisPrefix?: string
   /** The request property that holds the user. Default 'user'. */
   decoratorName?: string
-  /** Create the tables when missing, at boot. Default true. */
+  /** Apply the schema's missing migration steps at boot (see migrate). Default true. */
   migrate?: boolean
   /** The header that carries the token. Default 'authorization'. */
   tokenHeader?: string

@@ -44,7 +44,10 @@ async function defaultStores (app: Decorated, options: ReturnType<typeof resolve
     throw new Error('@wx-login/fastify: register @fastify/redis before this plugin (or pass `stores`)')
   }
   const tables = tableNames(options.tablePrefix)
-  if (options.migrate) await migrate(app.mysql, { tablePrefix: options.tablePrefix })
+  if (options.migrate) {
+    const report = await migrate(app.mysql, { tablePrefix: options.tablePrefix })
+    if (report.applied.length > 0) app.log.info({ plugin: 'wx-login', from: report.from, to: report.to }, 'schema migrated')
+  }
   return {
     users: mysqlUserStore(app.mysql, tables, options.now, { linkByUnionId: options.linkByUnionId }),
     sessions: mysqlSessionStore(app.mysql, tables),

@@ -5,6 +5,8 @@
 export interface SqlClient {
   query (sql: string, values?: unknown[]): Promise<[unknown, unknown]>
   execute (sql: string, values?: unknown[]): Promise<[unknown, unknown]>
+  /** A pool's: one connection of its own, for what must share a connection (migrate's lock). */
+  getConnection? (): Promise<SqlClient & { release (): void }>
 }
 
 export interface WriteResult { affectedRows: number, insertId: number }
@@ -18,4 +20,12 @@ export async function selectRows (db: SqlClient, sql: string, values: unknown[])
 export async function write (db: SqlClient, sql: string, values: unknown[]): Promise<WriteResult> {
   const [result] = await db.execute(sql, values)
   return result as WriteResult
+}
+
+/** The connection's default database, where unqualified tables live. */
+export async function currentDatabase (db: SqlClient): Promise<string> {
+  const [rows] = await db.query('SELECT DATABASE() AS name')
+  const name = (rows as Row[])[0]?.name
+  if (typeof name !== 'string') throw new Error('@wx-login/fastify: the MySQL connection has no database selected (name one in the URL)')
+  return name
 }
