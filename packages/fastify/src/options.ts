@@ -2,7 +2,7 @@ import type { UserHooks } from './types.js'
 import { resolveApps, type WxAppCredentials } from './apps.js'
 import { parseEncryptionKey } from './crypto/session-key-box.js'
 import type { WxLoginStores } from './store/types.js'
-import type { LoginRateLimitOptions, RateLimitWindow } from './rate-limit/index.js'
+import type { RateLimitOptions, RateLimitWindow } from './rate-limit/index.js'
 import type { LocalCacheOptions } from './store/local-cache.js'
 import { TABLE_PREFIX_PATTERN } from './store/sql.js'
 
@@ -63,7 +63,7 @@ export interface WxLoginOptions extends UserHooks {
    * Login rate limits, counted in Redis and shared by every instance; false turns them off.
    * Default { perIp: { max: 300, timeWindow: 60000 }, perCode: { max: 20, timeWindow: 60000 } }.
    */
-  rateLimit?: false | Partial<LoginRateLimitOptions>
+  rateLimit?: false | Partial<RateLimitOptions>
   /** Replace the MySQL/Redis stores (e.g. memoryStores() in a demo). */
   stores?: WxLoginStores
   /** The clock, in epoch ms. For tests. */
@@ -71,7 +71,7 @@ export interface WxLoginOptions extends UserHooks {
 }
 
 export type ResolvedOptions = Required<Omit<WxLoginOptions, keyof UserHooks | 'stores' | 'localCache' | 'rateLimit' | 'sessionKeyEncryptionKey'>> &
-  UserHooks & { stores: WxLoginStores | undefined, touchInterval: number, localCache: LocalCacheOptions | false, rateLimit: LoginRateLimitOptions } &
+  UserHooks & { stores: WxLoginStores | undefined, touchInterval: number, localCache: LocalCacheOptions | false, rateLimit: RateLimitOptions } &
   { sessionKeyEncryptionKey: Buffer | null }
 
 function fail (message: string): never {
