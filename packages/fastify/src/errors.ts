@@ -11,6 +11,7 @@ export const errors = {
   UserBlocked: createError('FST_WX_LOGIN_USER_BLOCKED', 'WeChat blocked this login as high-risk', 403),
   NotBound: createError('FST_WX_LOGIN_NOT_BOUND', 'This WeChat account is not bound to a user', 403),
   RateLimited: createError('FST_WX_LOGIN_RATE_LIMITED', 'Too many login attempts; try again later', 429),
+  PhoneRateLimited: createError('FST_WX_LOGIN_PHONE_RATE_LIMITED', 'Too many phone number requests for this user; try again later', 429),
   WechatBusy: createError('FST_WX_LOGIN_WECHAT_BUSY', 'WeChat is busy; try again later', 503),
   WechatUnreachable: createError('FST_WX_LOGIN_WECHAT_UNREACHABLE', 'WeChat could not be reached', 502),
   WechatTimeout: createError('FST_WX_LOGIN_WECHAT_TIMEOUT', 'WeChat did not answer in time', 504),

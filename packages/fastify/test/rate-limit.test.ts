@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis'
 import t from 'tap'
-import { buildTestApp } from './fixtures/app.js'
+import { bearer, buildTestApp } from './fixtures/app.js'
 import { REDIS_URL, startOwnRedis } from './fixtures/services.js'
 
 const LOGIN = '/auth/wechat/login'
@@ -102,4 +102,24 @@ t.test('Redis down: limits are counted per instance and logins go on', async t =
   t.equal((await post()).statusCode, 200)
   t.equal((await post()).statusCode, 429, 'still limited, on this instance\'s own count')
   t.ok(Date.now() - started < 2000, 'without waiting on the hung Redis')
+})
+
+t.test('Redis hung: the phone limit is counted per instance and does not stall', async t => {
+  const redis = await startOwnRedis()
+  t.teardown(() => redis.stop())
+  const { app, mock, login } = await buildTestApp(t, 'rate_phone_down', {
+    redisUrl: redis.url,
+    plugin: { rateLimit: { perIp: false, perCode: false, perUserPhone: { max: 1, timeWindow: 60_000 } } }
+  })
+  const { token } = await login('pete')
+  await app.wxLogin.accessToken()
+  redis.pause()
+  t.teardown(() => redis.resume())
+  const post = () => app.inject({ method: 'POST', url: '/auth/wechat/phone', headers: bearer(token), payload: { code: mock.mintPhoneCode('pete', '13800138000') } })
+  const started = Date.now()
+  t.equal((await post()).statusCode, 200)
+  const limited = await post()
+  t.equal(limited.statusCode, 429)
+  t.equal(limited.json().code, 'FST_WX_LOGIN_PHONE_RATE_LIMITED')
+  t.ok(Date.now() - started < 3000, `without waiting on the hung Redis (${Date.now() - started} ms)`)
 })

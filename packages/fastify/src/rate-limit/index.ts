@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
+import { sessionOf } from '../authenticate.js'
 import { errors } from '../errors.js'
 import { clientKey } from './client-key.js'
 import { rateLimitHook, type RateLimitHook, type RateLimitWindow } from './limiter.js'
@@ -12,6 +13,8 @@ export interface RateLimitOptions {
   perIp: RateLimitWindow | false
   /** Logins per code (a double tap and a retry fit; a hammered code does not). false: off. */
   perCode: RateLimitWindow | false
+  /** Phone-number exchanges per user, each one billed by WeChat. false: off. */
+  perUserPhone: RateLimitWindow | false
 }
 
 export interface RateLimits {
@@ -19,6 +22,8 @@ export interface RateLimits {
   loginOnRequest: RateLimitHook[]
   /** Per code, once the body is parsed and valid. */
   loginPreHandler: RateLimitHook[]
+  /** Per user, after authenticate and body validation: every request counted here is a WeChat call. */
+  phonePreHandler: RateLimitHook[]
 }
 
 const ipOf = (request: FastifyRequest): string => `ip:${clientKey(request.ip)}`
@@ -28,6 +33,8 @@ const codeOf = (request: FastifyRequest): string => {
   return `code:${typeof code === 'string' ? createHash('sha256').update(code).digest('hex') : '-'}`
 }
 
+const phoneUserOf = (request: FastifyRequest): string => `phone:${String(sessionOf(request)?.user.id)}`
+
 /** The routes' rate limits, counted in Redis under `{redisPrefix}rate:` so every instance shares them. */
 export function rateLimits (options: RateLimitOptions, redis: CounterRedis | null, redisPrefix: string, redisTimeout: number): RateLimits {
   const counter = resilientWindowCounter(redis, `${redisPrefix}rate:`, redisTimeout)
@@ -35,6 +42,7 @@ export function rateLimits (options: RateLimitOptions, redis: CounterRedis | nul
     window === false ? [] : [rateLimitHook(counter, window, keyOf, refuse)]
   return {
     loginOnRequest: hooks(options.perIp, ipOf, () => new errors.RateLimited()),
-    loginPreHandler: hooks(options.perCode, codeOf, () => new errors.RateLimited())
+    loginPreHandler: hooks(options.perCode, codeOf, () => new errors.RateLimited()),
+    phonePreHandler: hooks(options.perUserPhone, phoneUserOf, () => new errors.PhoneRateLimited())
   }
 }

@@ -60,5 +60,5 @@ export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOpt
     return reply.code(204).send()
   })
 
-  phoneRoute(app, { authenticate: api.authenticate, getPhoneNumber: options.getPhoneNumber })
+  phoneRoute(app, { authenticate: api.authenticate, rateLimit: limits.phonePreHandler, getPhoneNumber: options.getPhoneNumber })
 }
