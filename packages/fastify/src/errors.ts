@@ -28,6 +28,7 @@ export const errors = {
   /** For findUser / createUser / onLogin hooks that refuse a user. */
   LoginRefused: createError('FST_WX_LOGIN_REFUSED', 'This user may not log in', 403),
   RateLimited: createError('FST_WX_LOGIN_RATE_LIMITED', 'Too many login attempts; try again later', 429),
+  PhoneRateLimited: createError('FST_WX_LOGIN_PHONE_RATE_LIMITED', 'Too many phone number requests for this user; try again later', 429),
   WechatBusy: createError('FST_WX_LOGIN_WECHAT_BUSY', 'WeChat is busy; try again later', 503),
   WechatUnreachable: createError('FST_WX_LOGIN_WECHAT_UNREACHABLE', 'WeChat could not be reached', 502),
   WechatTimeout: createError('FST_WX_LOGIN_WECHAT_TIMEOUT', 'WeChat did not answer in time', 504),

@@ -2,12 +2,13 @@ import type { UserHooks } from './types.js'
 import { resolveApps, type WxAppCredentials } from './apps.js'
 import { parseEncryptionKey } from './crypto/session-key-box.js'
 import type { WxLoginStores } from './store/types.js'
-import type { LoginRateLimitOptions, RateLimitWindow } from './rate-limit/index.js'
+import type { RateLimitOptions, RateLimitWindow } from './rate-limit/index.js'
 import type { LocalCacheOptions } from './store/local-cache.js'
 import { TABLE_PREFIX_PATTERN } from './store/sql.js'
 
 const SECOND = 1000
-const DAY = 24 * 60 * 60 * SECOND
+const HOUR = 60 * 60 * SECOND
+const DAY = 24 * HOUR
 
 export interface WxLoginOptions extends UserHooks {
   /** The mini program's AppID (or use `apps`). */
@@ -60,10 +61,11 @@ export interface WxLoginOptions extends UserHooks {
    */
   localCache?: false | Partial<LocalCacheOptions>
   /**
-   * Login rate limits, counted in Redis and shared by every instance; false turns them off.
-   * Default { perIp: { max: 300, timeWindow: 60000 }, perCode: { max: 20, timeWindow: 60000 } }.
+   * Rate limits, counted in Redis and shared by every instance; false turns them all off.
+   * Default { perIp: { max: 300, timeWindow: 60000 }, perCode: { max: 20, timeWindow: 60000 },
+   * perUserPhone: { max: 10, timeWindow: 3600000 } }.
    */
-  rateLimit?: false | Partial<LoginRateLimitOptions>
+  rateLimit?: false | Partial<RateLimitOptions>
   /** Replace the MySQL/Redis stores (e.g. memoryStores() in a demo). */
   stores?: WxLoginStores
   /** The clock, in epoch ms. For tests. */
@@ -71,16 +73,16 @@ export interface WxLoginOptions extends UserHooks {
 }
 
 export type ResolvedOptions = Required<Omit<WxLoginOptions, keyof UserHooks | 'stores' | 'localCache' | 'rateLimit' | 'sessionKeyEncryptionKey'>> &
-  UserHooks & { stores: WxLoginStores | undefined, touchInterval: number, localCache: LocalCacheOptions | false, rateLimit: LoginRateLimitOptions } &
+  UserHooks & { stores: WxLoginStores | undefined, touchInterval: number, localCache: LocalCacheOptions | false, rateLimit: RateLimitOptions } &
   { sessionKeyEncryptionKey: Buffer | null }
 
 function fail (message: string): never {
   throw new Error(`@wx-login/fastify: ${message}`)
 }
 
-function positive (name: string, value: unknown, fallback: number): number {
+function positive (name: string, value: unknown, fallback: number, unit = 'milliseconds'): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) fail(`${name} must be a positive number of milliseconds`)
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) fail(`${name} must be a positive number of ${unit}`)
   return value
 }
 
@@ -132,17 +134,23 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
     fail('stores must be { users, sessions, cache }')
   }
 
-  const given = options.rateLimit === false ? { perIp: false as const, perCode: false as const } : options.rateLimit ?? {}
-  if (typeof given !== 'object' || given === null) fail('rateLimit must be false or { perIp, perCode }')
-  const rateWindow = (name: string, value: RateLimitWindow | false | undefined, max: number): RateLimitWindow | false => {
+  const given = options.rateLimit === false ? { perIp: false as const, perCode: false as const, perUserPhone: false as const } : options.rateLimit ?? {}
+  if (typeof given !== 'object' || given === null) fail('rateLimit must be false or { perIp, perCode, perUserPhone }')
+  const rateWindow = (name: keyof RateLimitOptions, max: number, timeWindow: number): RateLimitWindow | false => {
+    const value = given[name]
     if (value === false) return false
     if (value !== undefined && (typeof value !== 'object' || value === null)) fail(`rateLimit.${name} must be false or { max, timeWindow }`)
     return {
-      max: positive(`rateLimit.${name}.max`, value?.max, max),
-      timeWindow: positive(`rateLimit.${name}.timeWindow`, value?.timeWindow, 60 * SECOND)
+      max: positive(`rateLimit.${name}.max`, value?.max, max, 'requests'),
+      timeWindow: positive(`rateLimit.${name}.timeWindow`, value?.timeWindow, timeWindow)
     }
   }
-  const rateLimit = { perIp: rateWindow('perIp', given.perIp, 300), perCode: rateWindow('perCode', given.perCode, 20) }
+  const rateLimit = {
+    perIp: rateWindow('perIp', 300, 60 * SECOND),
+    perCode: rateWindow('perCode', 20, 60 * SECOND),
+    // getuserphonenumber is billed per success: a user needs a number now and then, not 10 an hour.
+    perUserPhone: rateWindow('perUserPhone', 10, HOUR)
+  }
 
   let localCache: LocalCacheOptions | false = false
   if (options.localCache !== false) {

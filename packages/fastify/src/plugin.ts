@@ -160,12 +160,13 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     rateLimit: options.rateLimit,
     rateLimitRedis: sharedRedis as CounterRedis | null,
     redisPrefix: options.redisPrefix,
-    redisTimeout: options.redisTimeout
+    redisFaults: faults,
+    now: clock.now
   })
 
-  // Close only what this plugin opened; @fastify/mysql and @fastify/redis close their own.
   const replay = startReplay(clock, log, [() => bans.finishPending(), () => sessions.replayRevocations()])
 
+  // Close only what this plugin opened; @fastify/mysql and @fastify/redis close their own.
   app.addHook('onClose', async () => {
     replay.stop()
     await sessions.close()

@@ -29,9 +29,12 @@ t.test('a bad option fails register with a message that names it', async t => {
     ['findUser alone', { ...good, findUser: async () => null }, /findUser needs createUser/],
     ['now not a function', { ...good, now: 5 }, /now must be a function/],
     ['stores incomplete', { ...good, stores: { users: {} } }, /stores must be/],
-    ['rateLimit a number', { ...good, rateLimit: 5 }, /rateLimit must be false or \{ perIp, perCode \}/],
+    ['rateLimit a number', { ...good, rateLimit: 5 }, /rateLimit must be false or \{ perIp, perCode, perUserPhone \}/],
     ['rateLimit.perIp a string', { ...good, rateLimit: { perIp: 'x' } }, /rateLimit.perIp must be false or \{ max, timeWindow \}/],
-    ['rateLimit.perCode.max negative', { ...good, rateLimit: { perCode: { max: -1 } } }, /rateLimit.perCode.max must be a positive number/],
+    ['rateLimit.perCode.max negative', { ...good, rateLimit: { perCode: { max: -1 } } }, /rateLimit.perCode.max must be a positive number of requests/],
+    ['rateLimit.perUserPhone true', { ...good, rateLimit: { perUserPhone: true } }, /rateLimit.perUserPhone must be false or \{ max, timeWindow \}/],
+    ['rateLimit.perUserPhone.max zero', { ...good, rateLimit: { perUserPhone: { max: 0 } } }, /rateLimit.perUserPhone.max must be a positive number of requests/],
+    ['rateLimit.perUserPhone.timeWindow a string', { ...good, rateLimit: { perUserPhone: { timeWindow: '1h' } } }, /rateLimit.perUserPhone.timeWindow must be a positive number of milliseconds/],
     ['localCache a string', { ...good, localCache: 'on' }, /localCache must be false or/],
     ['localCache.ttl zero', { ...good, localCache: { ttl: 0 } }, /localCache.ttl must be a positive number/]
   ]

@@ -1,12 +1,20 @@
-import { withTimeout } from '../store/with-timeout.js'
+import type { RedisFaults } from '../redis/faults.js'
 
 /** The slice of ioredis the counters need. */
 export interface CounterRedis {
-  readonly status: string
   eval (script: string, numberOfKeys: number, ...args: Array<string | number>): Promise<unknown>
 }
 
-type IncrCallback = (err: Error | null, result: { current: number, ttl: number }) => void
+/** A window's count so far (this request included) and the ms until it ends. */
+export interface WindowCount {
+  current: number
+  ttl: number
+}
+
+export interface WindowCounter {
+  /** Counts one hit on `key` in a fixed window of `timeWindow` ms that starts at the key's first hit. */
+  incr (key: string, timeWindow: number): Promise<WindowCount>
+}
 
 // INCR and set the window on the first hit, atomically; answers [count, ttl ms].
 const INCR_SCRIPT = `
@@ -19,16 +27,15 @@ return {current, ttl}`
 const LOCAL_MAX_KEYS = 10_000
 
 /**
- * A @fastify/rate-limit store shared by every instance through Redis, that
- * never stalls a login on a hung or dead Redis: each call is bounded, and
- * while Redis is away this instance counts on its own.
+ * Fixed-window counters shared by every instance through Redis, that never
+ * stall a request on a hung or dead Redis: each call goes through the
+ * plugin's fault policy, and while Redis is away this instance counts on its own.
  */
-export function resilientCounterStore (redis: CounterRedis | null, prefix: string, timeout: number) {
+export function resilientWindowCounter (redis: CounterRedis | null, prefix: string, faults: RedisFaults, clock: () => number): WindowCounter {
   const local = new Map<string, { current: number, resetAt: number }>()
-  let benchedUntil = 0
 
-  function countLocally (key: string, cb: IncrCallback, timeWindow: number): void {
-    const now = Date.now()
+  function countLocally (key: string, timeWindow: number): WindowCount {
+    const now = clock()
     let entry = local.get(key)
     if (entry === undefined || entry.resetAt <= now) {
       local.delete(key)
@@ -37,25 +44,18 @@ export function resilientCounterStore (redis: CounterRedis | null, prefix: strin
       local.set(key, entry)
     }
     entry.current++
-    cb(null, { current: entry.current, ttl: entry.resetAt - now })
+    return { current: entry.current, ttl: entry.resetAt - now }
   }
 
-  return class ResilientCounterStore {
-    incr (key: string, cb: IncrCallback, timeWindow: number): void {
-      if (redis === null || redis.status !== 'ready' || Date.now() < benchedUntil) return countLocally(key, cb, timeWindow)
-      withTimeout(redis.eval(INCR_SCRIPT, 1, `${prefix}${key}`, timeWindow), timeout, 'Redis').then(
-        result => {
-          const [current, ttl] = result as [number, number]
-          cb(null, { current, ttl })
-        },
-        () => {
-          benchedUntil = Date.now() + 1000
-          countLocally(key, cb, timeWindow)
-        })
-    }
-
-    child (): ResilientCounterStore {
-      return this
+  return {
+    async incr (key, timeWindow) {
+      if (redis === null || !faults.available) return countLocally(key, timeWindow)
+      try {
+        const [current, ttl] = await faults.call(() => redis.eval(INCR_SCRIPT, 1, `${prefix}${key}`, timeWindow)) as [number, number]
+        return { current, ttl }
+      } catch {
+        return countLocally(key, timeWindow)
+      }
     }
   }
 }

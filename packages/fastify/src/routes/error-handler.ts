@@ -9,6 +9,9 @@ export function loginErrorHandler (error: FastifyError, request: FastifyRequest,
   let answer: FastifyError
   if (typeof error.code === 'string' && error.code.startsWith('FST_WX_LOGIN_')) {
     answer = error
+  } else if (error.statusCode === 429) {
+    // A host app's own @fastify/rate-limit refusing one of our routes.
+    answer = new errors.RateLimited()
   } else if (error.validation !== undefined) {
     answer = new errors.InvalidBody(error.message)
   } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -26,7 +29,7 @@ export function loginErrorHandler (error: FastifyError, request: FastifyRequest,
   }
   const statusCode = answer.statusCode ?? 500
   const retryAfter = RETRY_AFTER_SECONDS[statusCode]
-  // @fastify/rate-limit sets the exact wait; keep it.
+  // The rate limiters set the exact wait; keep it.
   if (retryAfter !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', retryAfter)
   const until = (answer as { until?: number | null }).until
   return reply.code(statusCode).send({

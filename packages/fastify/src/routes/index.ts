@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sessionOf } from '../authenticate.js'
 import type { WxLoginApi } from '../api.js'
-import { loginRateLimits, type LoginRateLimitOptions } from '../rate-limit/index.js'
+import { rateLimits, type RateLimitOptions } from '../rate-limit/index.js'
 import type { CounterRedis } from '../rate-limit/store.js'
+import type { RedisFaults } from '../redis/faults.js'
 import { loginErrorHandler } from './error-handler.js'
 import { phoneRoute } from './phone.js'
 import { loginSchema, logoutSchema, sessionSchema } from './schemas.js'
@@ -14,10 +15,11 @@ export interface LoginRoutesOptions {
   login: (code: string, request: FastifyRequest, appId?: string) => Promise<{ token: string, expiresAt: number, user: WxUser, isNewUser: boolean }>
   getPhoneNumber: WechatServerApi['getPhoneNumber']
   readToken: (request: FastifyRequest) => string | undefined
-  rateLimit: LoginRateLimitOptions
+  rateLimit: RateLimitOptions
   rateLimitRedis: CounterRedis | null
+  redisFaults: RedisFaults
+  now: () => number
   redisPrefix: string
-  redisTimeout: number
 }
 
 const publicUser = (user: WxUser): WxUser => ({ id: user.id, appId: user.appId, openid: user.openid, unionid: user.unionid })
@@ -29,12 +31,12 @@ const publicUser = (user: WxUser): WxUser => ({ id: user.id, appId: user.appId, 
 export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOptions): Promise<void> {
   const { api, login, readToken } = options
   app.setErrorHandler(loginErrorHandler)
-  const limits = await loginRateLimits(app, options.rateLimit, options.rateLimitRedis, options.redisPrefix, options.redisTimeout)
+  const limits = rateLimits(options.rateLimit, options.rateLimitRedis, options.redisPrefix, options.redisFaults, options.now)
 
   app.post<{ Body: { code: string, appid?: string } }>('/login', {
     schema: loginSchema,
-    onRequest: limits.onRequest,
-    preHandler: limits.preHandler
+    onRequest: limits.loginOnRequest,
+    preHandler: limits.loginPreHandler
   }, async request => {
     const result = await login(request.body.code, request, request.body.appid)
     return {
@@ -60,5 +62,5 @@ export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOpt
     return reply.code(204).send()
   })
 
-  phoneRoute(app, { authenticate: api.authenticate, getPhoneNumber: options.getPhoneNumber })
+  phoneRoute(app, { authenticate: api.authenticate, rateLimit: limits.phonePreHandler, getPhoneNumber: options.getPhoneNumber })
 }
