@@ -5,6 +5,7 @@ import { createAuthenticate, SESSION } from './authenticate.js'
 import { errors } from './errors.js'
 import { createLogin } from './login.js'
 import { resolveOptions, type WxLoginOptions } from './options.js'
+import { redisFaults } from './redis/faults.js'
 import { loginRoutes } from './routes/index.js'
 import { createSessionManager } from './sessions.js'
 import { storeGuard } from './store/guard.js'
@@ -26,6 +27,9 @@ import { createWechatServices } from './wechat-services.js'
 
 // How long one code's answer is shared by requests carrying it (double tap, retry).
 const SHARED_CODE_WINDOW_MS = 10_000
+
+// After a Redis failure, how long Redis is skipped instead of waited on again, ms.
+const REDIS_COOLDOWN_MS = 1000
 
 type Decorated = FastifyInstance & { mysql?: SqlClient, redis?: RedisClient }
 
@@ -49,6 +53,13 @@ async function defaultStores (app: Decorated, options: ReturnType<typeof resolve
 export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLoginOptions): Promise<void> {
   const options = resolveOptions(rawOptions)
   const app = fastify as Decorated
+  // One view of Redis's health shared by its callers: a hang is waited on once, then skipped by all.
+  const faults = redisFaults({
+    ready: () => app.redis?.status === 'ready',
+    timeout: options.redisTimeout,
+    cooldown: REDIS_COOLDOWN_MS,
+    now: options.now
+  })
   const stores = options.stores ?? await defaultStores(app, options)
   const log = app.log.child({ plugin: 'wx-login' })
   const store = storeGuard(log)
@@ -79,8 +90,8 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     apps: options.apps,
     http,
     redis: typeof app.redis?.get === 'function' ? app.redis as unknown as AccessTokenRedis : null,
+    redisFaults: faults,
     redisPrefix: options.redisPrefix,
-    redisTimeout: options.redisTimeout,
     wechatTimeout: options.wechatTimeout,
     wechatRetries: options.wechatRetries,
     sessionKeyEncryptionKey: options.sessionKeyEncryptionKey,
@@ -128,7 +139,8 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     store,
     findUser: options.findUser,
     createUser: options.createUser,
-    onLogin: options.onLogin
+    onLogin: options.onLogin,
+    now: options.now
   })
 
   app.decorate('wxLogin', api)
