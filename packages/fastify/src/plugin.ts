@@ -21,12 +21,9 @@ import { tableNames } from './store/sql.js'
 import type { WxLoginStores } from './store/types.js'
 import type { AccessTokenRedis } from './wechat/access-token.js'
 import { createWechatHttp } from './wechat/http.js'
-import { sharedCodeExchange } from './wechat/shared-code-exchange.js'
+import { sharedCodeExchange, type CodeExchangeRedis } from './wechat/shared-code-exchange.js'
 import type { CounterRedis } from './rate-limit/store.js'
 import { createWechatServices } from './wechat-services.js'
-
-// How long one code's answer is shared by requests carrying it (double tap, retry).
-const SHARED_CODE_WINDOW_MS = 10_000
 
 // After a Redis failure, how long Redis is skipped instead of waited on again, ms.
 const REDIS_COOLDOWN_MS = 1000
@@ -106,12 +103,12 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
   const sharedRedis = options.stores === undefined ? app.redis! : null
   const code2Session = sharedCodeExchange({
     exchange: wechat.code2Session,
-    redis: sharedRedis,
+    redis: sharedRedis as unknown as CodeExchangeRedis | null,
+    faults,
     prefix: options.redisPrefix,
-    window: SHARED_CODE_WINDOW_MS,
     // Each attempt may spend a timeout on connect, headers and body.
     exchangeTimeout: (options.wechatRetries + 1) * 3 * options.wechatTimeout + 1000,
-    redisTimeout: options.redisTimeout,
+    now: options.now,
     log
   })
 
