@@ -24,6 +24,7 @@ export interface LoginServiceOptions extends UserHooks {
   bans: Bans
   /** Runs `store` against the session store, turning its failures into 503s. */
   store: <T>(operation: Promise<T>) => Promise<T>
+  now: () => number
 }
 
 /** code -> WeChat identity -> user -> token. */
@@ -52,7 +53,7 @@ export function createLogin (options: LoginServiceOptions) {
     // The session_key belongs to the identity, not the user: stored alongside, not after.
     const [{ user, isNewUser }] = await Promise.all([
       resolveUser(identity, request),
-      wechat.sessionKey === null ? undefined : options.saveSessionKey?.(identity, wechat.sessionKey, Date.now())
+      wechat.sessionKey === null ? undefined : options.saveSessionKey?.(identity, wechat.sessionKey, options.now())
     ])
     await options.bans.check(user.id)
     if (options.onLogin !== undefined) await options.onLogin({ user, identity, isNewUser, request })

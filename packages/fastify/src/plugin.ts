@@ -25,12 +25,10 @@ import { tableNames } from './store/sql.js'
 import type { WxLoginStores } from './store/types.js'
 import type { AccessTokenRedis } from './wechat/access-token.js'
 import { createWechatHttp } from './wechat/http.js'
-import { sharedCodeExchange } from './wechat/shared-code-exchange.js'
+import { sharedCodeExchange, type CodeExchangeRedis } from './wechat/shared-code-exchange.js'
 import type { CounterRedis } from './rate-limit/store.js'
 import { createWechatServices } from './wechat-services.js'
 
-// How long one code's answer is shared by requests carrying it (double tap, retry).
-const SHARED_CODE_WINDOW_MS = 10_000
 // After a Redis failure, every Redis user skips it this long.
 const REDIS_COOLDOWN_MS = 1000
 
@@ -93,8 +91,8 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     apps: options.apps,
     http,
     redis: typeof app.redis?.get === 'function' ? app.redis as unknown as AccessTokenRedis : null,
+    redisFaults: faults,
     redisPrefix: options.redisPrefix,
-    redisTimeout: options.redisTimeout,
     wechatTimeout: options.wechatTimeout,
     wechatRetries: options.wechatRetries,
     sessionKeyEncryptionKey: options.sessionKeyEncryptionKey,
@@ -102,19 +100,19 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     builtInUsers: options.findUser === undefined,
     onPhoneNumber: options.onPhoneNumber,
     guard: store,
-    now: options.now,
+    now: clock.now,
     log
   })
   const readToken = tokenReader(options.tokenHeader, options.tokenScheme)
   const sharedRedis = options.stores === undefined ? app.redis! : null
   const code2Session = sharedCodeExchange({
     exchange: wechat.code2Session,
-    redis: sharedRedis,
+    redis: sharedRedis as unknown as CodeExchangeRedis | null,
+    faults,
     prefix: options.redisPrefix,
-    window: SHARED_CODE_WINDOW_MS,
     // Each attempt may spend a timeout on connect, headers and body.
     exchangeTimeout: (options.wechatRetries + 1) * 3 * options.wechatTimeout + 1000,
-    redisTimeout: options.redisTimeout,
+    now: clock.now,
     log
   })
 
@@ -145,7 +143,8 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     store,
     findUser: options.findUser,
     createUser: options.createUser,
-    onLogin: options.onLogin
+    onLogin: options.onLogin,
+    now: options.now
   })
 
   app.decorate('wxLogin', api)

@@ -6,6 +6,7 @@ import { createSessionKeys, type SessionKeys } from './session-keys.js'
 import type { StoreGuard } from './store/guard.js'
 import type { WxLoginStores } from './store/types.js'
 import type { PhoneNumberEvent, WxUser } from './types.js'
+import type { RedisFaults } from './redis/faults.js'
 import { createAccessTokens, type AccessTokenRedis } from './wechat/access-token.js'
 import { createCode2Session, type WechatSession } from './wechat/code2session.js'
 import type { WechatHttp } from './wechat/http.js'
@@ -31,8 +32,8 @@ export interface WechatServicesOptions {
   apps: WxAppCredentials[]
   http: WechatHttp
   redis: AccessTokenRedis | null
+  redisFaults: RedisFaults
   redisPrefix: string
-  redisTimeout: number
   wechatTimeout: number
   wechatRetries: number
   sessionKeyEncryptionKey: Buffer | null
@@ -66,10 +67,13 @@ export function createWechatServices (options: WechatServicesOptions): WechatSer
     http,
     apps: resolveApp,
     redis: options.redis,
+    faults: options.redisFaults,
     prefix: options.redisPrefix,
-    redisTimeout: options.redisTimeout,
     // Long enough for a stable_token call with its retries; a holder that dies frees it at worst this late.
     lockTtl: 3 * options.wechatTimeout * (1 + options.wechatRetries) + 1000,
+    // Waiting longer than one WeChat call would take buys nothing: fetch directly
+    // (stable_token hands every instance the same token, so nobody is invalidated).
+    lockWait: options.wechatTimeout,
     now,
     log,
     ...retry

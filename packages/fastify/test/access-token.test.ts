@@ -154,3 +154,25 @@ t.test('Redis hung: the token is fetched directly after a short wait', async t =
   t.equal(mock.calls(STABLE_TOKEN).length, 1)
   t.match(logs.join(''), /Redis unavailable/)
 })
+
+t.test('a refresh lock held by a hung instance delays the token by the wait deadline, not the lock\'s lifetime', async t => {
+  const { app, mock, redisPrefix, logs } = await buildTestApp(t, 'token_lock_held', { plugin: { wechatTimeout: 1000 } })
+  const redis = new Redis(REDIS_URL)
+  t.teardown(() => redis.quit())
+  const key = `${redisPrefix}access-token:${mock.apps[0]!.appId}`
+  // Another instance took the lock and hangs; the lock would live a minute.
+  await redis.set(`${key}:lock`, 'hung-instance', 'PX', 60_000)
+
+  const started = Date.now()
+  const token = await app.wxLogin.accessToken()
+  const waited = Date.now() - started
+  t.ok(waited >= 900, 'it waited for the holder up to the deadline (wechatTimeout)')
+  t.ok(waited < 5000, 'then fetched directly, well before the lock lapses')
+  t.same(forceRefreshOf(mock), [false], 'one stable_token call, normal mode')
+  t.match(logs.join(''), /held the access_token lock too long; fetching the access_token directly/)
+  t.equal(await redis.exists(key), 0, 'cached in this instance only: sharing is the holder\'s job')
+  t.equal(await redis.get(`${key}:lock`), 'hung-instance', 'the lock is left to its holder')
+
+  t.equal(await app.wxLogin.accessToken(), token, 'asked again: from memory')
+  t.equal(mock.calls(STABLE_TOKEN).length, 1)
+})

@@ -30,7 +30,12 @@ export interface LockThenPollOptions<T> {
   lookup: () => Promise<T | undefined>
   /** Runs with the lock held. */
   holding: (owner: string) => Promise<T>
-  /** Leave the key when done (`holding` replaced it with its result); default false: release it. */
+  /**
+   * Leave the key when `holding` succeeds (it replaced the lock with its
+   * result); default false: release it. A `holding` that throws always
+   * releases the lock if it still holds it, so another may try again; a
+   * result it wrote before throwing stays.
+   */
   keep?: boolean
 }
 
@@ -48,13 +53,18 @@ const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(r
 export async function lockThenPoll<T> (redis: LockRedis, faults: RedisFaults, options: LockThenPollOptions<T>): Promise<T> {
   const owner = `${options.ownerPrefix ?? ''}${randomBytes(12).toString('hex')}`
   const until = options.now() + options.wait
+  const release = (): Promise<unknown> => faults.call(() => redis.eval(RELEASE, 1, options.key, owner)).catch(() => undefined)
   for (;;) {
     if (await faults.call(() => redis.set(options.key, owner, 'PX', options.ttl, 'NX')) === 'OK') {
+      let result: T
       try {
-        return await options.holding(owner)
-      } finally {
-        if (options.keep !== true) await faults.call(() => redis.eval(RELEASE, 1, options.key, owner)).catch(() => undefined)
+        result = await options.holding(owner)
+      } catch (err) {
+        await release()
+        throw err
       }
+      if (options.keep !== true) await release()
+      return result
     }
     const found = await options.lookup()
     if (found !== undefined) return found

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { AppResolver } from '../apps.js'
 import { errors } from '../errors.js'
-import { withTimeout } from '../store/with-timeout.js'
+import { RedisUnavailable, type RedisFaults } from '../redis/faults.js'
+import { lockThenPoll, LockWaitTimeout, type LockRedis } from '../redis/lock.js'
 import type { WechatHttp, WechatReply } from './http.js'
 import { errcodeOf, retryWhileBusy, WECHAT_BUSY, type BusyRetry } from './retry.js'
 
@@ -10,11 +10,9 @@ import { errcodeOf, retryWhileBusy, WECHAT_BUSY, type BusyRetry } from './retry.
 export const ACCESS_TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 42001, 40014])
 
 /** The slice of ioredis the shared token cache uses (`app.redis` fits). */
-export interface AccessTokenRedis {
-  readonly status: string
+export interface AccessTokenRedis extends LockRedis {
   get (key: string): Promise<string | null>
   set (key: string, value: string, ...options: Array<string | number>): Promise<unknown>
-  eval (script: string, numKeys: number, ...args: string[]): Promise<unknown>
 }
 
 export interface AccessTokensOptions extends BusyRetry {
@@ -22,11 +20,13 @@ export interface AccessTokensOptions extends BusyRetry {
   apps: AppResolver
   /** null: no Redis; each instance keeps its own token (stable_token keeps them valid side by side). */
   redis: AccessTokenRedis | null
+  /** Every Redis command goes through it: bounded, and skipped for a while after a failure. */
+  faults: RedisFaults
   prefix: string
-  /** A Redis command slower than this counts as a Redis failure. */
-  redisTimeout: number
   /** How long one instance may hold the refresh lock; past it another may refresh. */
   lockTtl: number
+  /** Longest wait for another instance's refresh; then this instance fetches on its own. */
+  lockWait: number
   now: () => number
   log: FastifyBaseLogger
 }
@@ -47,25 +47,20 @@ interface Grant { token: string, expiresAt: number }
 // WeChat's side before that; refreshing with 180 s left always gets a new one.
 const REFRESH_AHEAD_MS = 180_000
 const POLL_MS = 25
-// Deletes the lock only if this instance still holds it.
-const RELEASE_LOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
-
-class RedisFailure extends Error {}
-
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 /**
  * The access_token of each app, fetched with POST /cgi-bin/stable_token
  * (normal mode) and shared through Redis: one refresher at a time across
- * instances (SET NX PX lock), the others wait for its result. Each instance
- * also keeps the token in memory and fetches at most once at a time, so a
- * Redis outage costs one WeChat call per instance, never one per request.
+ * instances (SET NX PX lock), the others wait for its result up to
+ * `lockWait`. Each instance also keeps the token in memory and fetches at
+ * most once at a time, so a Redis outage (or a lock holder that hangs)
+ * costs one WeChat call per instance, never one per request, and never a
+ * wait longer than `lockWait`.
  */
 export function createAccessTokens (options: AccessTokensOptions): AccessTokens {
-  const { http, redis, now, log } = options
+  const { http, redis, faults, now, log } = options
   const local = new Map<string, Grant>()
   const inflight = new Map<string, Promise<Grant>>()
-  let benchedUntil = 0
 
   const usable = (grant: Grant | undefined, bad: string | undefined): grant is Grant =>
     grant !== undefined && grant.token !== bad && grant.expiresAt - now() > REFRESH_AHEAD_MS
@@ -97,17 +92,8 @@ export function createAccessTokens (options: AccessTokensOptions): AccessTokens 
     return await stableToken(appId, true)
   }
 
-  async function command<T> (promise: Promise<T>): Promise<T> {
-    try {
-      return await withTimeout(promise, options.redisTimeout, 'Redis')
-    } catch (err) {
-      benchedUntil = Date.now() + 1000
-      throw new RedisFailure((err as Error).message)
-    }
-  }
-
   async function readShared (key: string): Promise<Grant | undefined> {
-    const raw = await command(redis!.get(key))
+    const raw = await faults.call(() => redis!.get(key))
     if (raw === null) return undefined
     try {
       const grant = JSON.parse(raw) as Grant
@@ -117,44 +103,51 @@ export function createAccessTokens (options: AccessTokensOptions): AccessTokens 
     }
   }
 
+  async function share (appId: string, key: string, grant: Grant): Promise<void> {
+    await faults.call(() => redis!.set(key, JSON.stringify(grant), 'PX', Math.max(1, grant.expiresAt - now()))).catch(() => {
+      log.warn({ appId }, 'wx-login: could not share the new access_token through Redis')
+    })
+  }
+
   async function loadShared (appId: string, bad: string | undefined): Promise<Grant> {
     const key = `${options.prefix}access-token:${appId}`
-    const lockKey = `${key}:lock`
-    for (;;) {
-      const cached = await readShared(key)
-      if (usable(cached, bad)) return cached
-      const owner = randomBytes(16).toString('hex')
-      if (await command(redis!.set(lockKey, owner, 'PX', options.lockTtl, 'NX')) === 'OK') {
-        try {
-          // Another instance may have refreshed between our read and our lock.
-          const again = await readShared(key)
-          if (usable(again, bad)) return again
-          const grant = await fetchGrant(appId, bad)
-          try {
-            await command(redis!.set(key, JSON.stringify(grant), 'PX', Math.max(1, grant.expiresAt - now())))
-          } catch {
-            log.warn({ appId }, 'wx-login: could not share the new access_token through Redis')
-          }
-          return grant
-        } finally {
-          await command(redis!.eval(RELEASE_LOCK, 1, lockKey, owner)).catch(() => undefined)
-        }
+    const cached = await readShared(key)
+    if (usable(cached, bad)) return cached
+    return await lockThenPoll<Grant>(redis!, faults, {
+      key: `${key}:lock`,
+      ttl: options.lockTtl,
+      wait: options.lockWait,
+      poll: POLL_MS,
+      now,
+      // Another instance is refreshing: wait for its result in Redis.
+      lookup: async () => {
+        const shared = await readShared(key)
+        return usable(shared, bad) ? shared : undefined
+      },
+      async holding () {
+        // Another instance may have refreshed between our read and our lock.
+        const again = await readShared(key)
+        if (usable(again, bad)) return again
+        const grant = await fetchGrant(appId, bad)
+        await share(appId, key, grant)
+        return grant
       }
-      // Someone else is refreshing: wait for its result (or for its lock to lapse).
-      await sleep(POLL_MS)
-    }
+    })
   }
 
   async function load (appId: string, bad: string | undefined): Promise<Grant> {
-    if (redis !== null && redis.status === 'ready' && Date.now() >= benchedUntil) {
-      try {
-        return await loadShared(appId, bad)
-      } catch (err) {
-        if (!(err instanceof RedisFailure)) throw err
+    if (redis === null) return await fetchGrant(appId, bad)
+    try {
+      return await loadShared(appId, bad)
+    } catch (err) {
+      if (err instanceof RedisUnavailable) {
+        log.warn({ appId }, 'wx-login: Redis unavailable; fetching the access_token directly, cached in this instance only')
+      } else if (err instanceof LockWaitTimeout) {
+        // stable_token in normal mode hands this instance the holder's token too: nothing is invalidated.
+        log.warn({ appId }, 'wx-login: another instance held the access_token lock too long; fetching the access_token directly, cached in this instance only')
+      } else {
+        throw err
       }
-    }
-    if (redis !== null) {
-      log.warn({ appId }, 'wx-login: Redis unavailable; fetching the access_token directly, cached in this instance only')
     }
     return await fetchGrant(appId, bad)
   }
