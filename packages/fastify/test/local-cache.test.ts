@@ -131,7 +131,7 @@ t.test('expiry: a locally held session dies on time', async t => {
 })
 
 t.test('LocalSessionCache is bounded by entries and bytes', async t => {
-  const record = (i: number, size = 10) => ({ tokenHash: `h${i}`, userId: String(i), user: { id: i, appId: 'a', openid: 'x'.repeat(size), unionid: null }, createdAt: 0, expiresAt: 1e15, lastSeenAt: 0 })
+  const record = (i: number, size = 10) => ({ tokenHash: `h${i}`, sessionId: `s${i}`, userId: String(i), user: { id: i, appId: 'a', openid: 'x'.repeat(size), unionid: null }, createdAt: 0, expiresAt: 1e15, lastSeenAt: 0 })
   const byCount = new LocalSessionCache({ maxEntries: 3, maxBytes: 1e9, ttl: 1000 })
   for (let i = 0; i < 5; i++) byCount.set(`t${i}`, record(i), 0, 0)
   t.equal(byCount.size, 3)

@@ -99,7 +99,7 @@ t.test('a ban on one instance: the other refuses the token at once and the login
 
   const until = Date.now() + 3600_000
   await first.app.wxLogin.ban(user.id, { until, reason: 'spam' })
-  const seen = await within(1000, async () => await status(b.url, token) === 401)
+  const seen = await within(1000, async () => await status(b.url, token) === 403)
   t.ok(seen < 500, `B refuses the banned user's token after ${seen} ms`)
   const again = await fetch(`${b.url}/auth/wechat/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: first.mock.mintCode('hal') }) })
   t.equal(again.status, 403)

@@ -77,12 +77,18 @@ t.test('idle and absolute expiry follow the clock', async t => {
     t.equal((await me(token)).statusCode, 200, `alive after ${(i + 1) * 1.5} h of use`)
   }
   now += 1.5 * hour
-  t.equal((await me(token)).statusCode, 401, 'dead after 10 h whatever the use')
+  const dead = await me(token)
+  t.equal(dead.statusCode, 401, 'dead after 10 h whatever the use')
+  t.equal(dead.json().code, 'FST_WX_LOGIN_TOKEN_EXPIRED')
 
   const idle = (await login('cleo')).token
   now += 2 * hour + 1
-  t.equal((await me(idle)).statusCode, 401, 'dead after 2 idle hours')
-  t.equal(await app.wxLogin.pruneSessions() >= 1, true, 'prune removes what expired or was revoked')
+  const unused = await me(idle)
+  t.equal(unused.statusCode, 401, 'dead after 2 idle hours')
+  t.equal(unused.json().code, 'FST_WX_LOGIN_TOKEN_IDLE')
+  t.equal(await app.wxLogin.pruneSessions(), 0, 'ended sessions are kept for endedRetention (7 days)')
+  now += 7 * 24 * hour
+  t.equal(await app.wxLogin.pruneSessions(), 2, 'then pruned')
 })
 
 t.test('maxSessionsPerUser revokes the oldest sessions', async t => {
