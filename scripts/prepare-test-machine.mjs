@@ -4,7 +4,7 @@
 // MariaDB and Redis when they do not answer and installs Debian's chromium when
 // /usr/bin/chromium is missing. When all is there it only probes: well under a second.
 import { spawnSync } from 'node:child_process'
-import { accessSync, constants } from 'node:fs'
+import { accessSync, constants, existsSync } from 'node:fs'
 import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
@@ -71,6 +71,8 @@ export async function ensureMariadb (port = 3306) {
   const mariadbd = '/usr/sbin/mariadbd'
   if (!isExecutable(mariadbd)) return `MariaDB does not answer on ${HOST}:${port} and ${mariadbd} is not installed: apt-get install -y mariadb-server`
   log(`starting MariaDB (${mariadbd})`)
+  // Debian's init script makes the socket and pid folder; a container that never ran it has none.
+  if (!existsSync('/run/mysqld') && process.getuid?.() === 0) run('install', ['-d', '-o', 'mysql', '-g', 'mysql', '/run/mysqld'])
   run('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', mariadbd])
   return await waitFor(() => mariadbAnswers(port)) ? null : `MariaDB was started but does not answer on ${HOST}:${port}`
 }
