@@ -1,4 +1,5 @@
 import { DEMO_APP } from '@wx-login/wechat-mock'
+import { readRedisTopology, type RedisTopology } from './redis-topology.js'
 
 /** Everything the demo reads from the environment, with its defaults filled in. */
 export interface DemoConfig {
@@ -6,6 +7,8 @@ export interface DemoConfig {
   host: string
   mysqlUrl: string
   redisUrl: string
+  /** REDIS_URL's one server, or a cluster (REDIS_CLUSTER_NODES) or Sentinel group (REDIS_SENTINELS + REDIS_SENTINEL_NAME). */
+  redis: RedisTopology
   logLevel: string
   /** The mini program's credentials; null when the demo should start the WeChat mock and use its demo app. */
   wechat: { appId: string, appSecret: string, apiBase: string | undefined } | null
@@ -24,21 +27,28 @@ function port (env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value
 }
 
-/** Reads PORT, HOST, MYSQL_URL, REDIS_URL, WX_APPID, WX_SECRET, WECHAT_API_BASE, LOG_LEVEL and MOCK_PORT. */
+/** Reads PORT, HOST, MYSQL_URL, REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS + REDIS_SENTINEL_NAME), WX_APPID, WX_SECRET, WECHAT_API_BASE, LOG_LEVEL and MOCK_PORT. */
 export function readConfig (env: NodeJS.ProcessEnv, defaults: { host: string, logLevel: string }): DemoConfig {
   const appId = env.WX_APPID ?? ''
   const appSecret = env.WX_SECRET ?? ''
   if (appId === '' && appSecret !== '') throw new Error('WX_SECRET is set but WX_APPID is not: set both, or neither to use the WeChat mock')
   if (appId !== '' && appSecret === '') throw new Error('WX_APPID is set but WX_SECRET is not: set both, or neither to use the WeChat mock')
+  const redisUrl = env.REDIS_URL || DEFAULT_REDIS_URL
   return {
     port: port(env, 'PORT', 3000),
     host: env.HOST || defaults.host,
     mysqlUrl: env.MYSQL_URL || DEFAULT_MYSQL_URL,
-    redisUrl: env.REDIS_URL || DEFAULT_REDIS_URL,
+    redisUrl,
+    redis: readRedisTopology(env, redisUrl),
     logLevel: env.LOG_LEVEL || defaults.logLevel,
     wechat: appId === '' ? null : { appId, appSecret, apiBase: env.WECHAT_API_BASE || undefined },
     mockPort: port(env, 'MOCK_PORT', 3100)
   }
+}
+
+/** The backend's `redis` field: set only for a cluster or Sentinel group (one server is `redisUrl`). */
+export function topologyOf (config: DemoConfig): { redis?: RedisTopology } {
+  return config.redis.kind === 'single' ? {} : { redis: config.redis }
 }
 
 /** The mock's demo app: what the demo logs into when no WX_APPID is given. */

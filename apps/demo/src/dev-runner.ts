@@ -1,7 +1,8 @@
 import { startWechatMock, type WechatMock } from '@wx-login/wechat-mock'
 import type { FastifyInstance } from 'fastify'
 import type { AddressInfo } from 'node:net'
-import { displayUrl, MOCK_APP, type DemoConfig } from './config.js'
+import { displayUrl, MOCK_APP, topologyOf, type DemoConfig } from './config.js'
+import { describeRedis } from './redis-topology.js'
 import { buildDemoServer } from './server.js'
 import { detectBackend, type Backend } from './services.js'
 
@@ -63,7 +64,7 @@ export async function startDev (config: DemoConfig, options: DevOptions = {}): P
 
   let app: FastifyInstance | undefined
   try {
-    const backend = await detectBackend({ mysqlUrl: config.mysqlUrl, redisUrl: config.redisUrl }, options.probeTimeout)
+    const backend = await detectBackend({ mysqlUrl: config.mysqlUrl, redisUrl: config.redisUrl, ...topologyOf(config) }, options.probeTimeout)
     if (backend.kind === 'memory') for (const line of warningBox(backend.problems)) print(line)
     app = await buildDemoServer({
       appId: wechat.appId,
@@ -92,7 +93,7 @@ export async function startDev (config: DemoConfig, options: DevOptions = {}): P
       print(`  WeChat       ${wechat.apiBase ?? 'https://api.weixin.qq.com'}  (App ID ${wechat.appId})`)
     }
     print(backend.kind === 'services'
-      ? `  Stores       MySQL ${displayUrl(config.mysqlUrl)} + Redis ${displayUrl(config.redisUrl)}`
+      ? `  Stores       MySQL ${displayUrl(config.mysqlUrl)} + Redis ${describeRedis(config.redis, displayUrl)}`
       : '  Stores       IN MEMORY (see the warning above)')
     print('  Ctrl-C stops everything.')
     print('')

@@ -1,4 +1,4 @@
-import { readConfig, startTarget } from './config.js'
+import { readConfig, startTarget, topologyOf } from './config.js'
 import { buildDemoServer } from './server.js'
 import { closeOnSignals } from './shutdown.js'
 
@@ -10,7 +10,7 @@ const app = await buildDemoServer({
   appSecret: target.appSecret,
   apiBase: target.apiBase,
   mockUrl: target.mockUrl,
-  backend: { kind: 'services', mysqlUrl: config.mysqlUrl, redisUrl: config.redisUrl },
+  backend: { kind: 'services', mysqlUrl: config.mysqlUrl, redisUrl: config.redisUrl, ...topologyOf(config) },
   logger: { level: config.logLevel }
 })
 await app.listen({ port: config.port, host: config.host })

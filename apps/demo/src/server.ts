@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { apiRoutes } from './api-routes.js'
 import { ensureDatabase } from './database.js'
 import { playgroundRoutes } from './playground-routes.js'
+import { createRedisClient } from './redis-topology.js'
 import type { Backend } from './services.js'
 
 export interface DemoServerOptions {
@@ -32,7 +33,9 @@ export async function buildDemoServer (options: DemoServerOptions): Promise<Fast
     // The plugin creates its tables; the database they go in is the demo's to create.
     await ensureDatabase(backend.mysqlUrl)
     await app.register(fastifyMysql, { promise: true, connectionString: backend.mysqlUrl })
-    await app.register(fastifyRedis, { url: backend.redisUrl })
+    await app.register(fastifyRedis, backend.redis === undefined
+      ? { url: backend.redisUrl }
+      : { client: createRedisClient(backend.redis), closeClient: true })
   }
   await app.register(wxLogin, {
     appId: options.appId,

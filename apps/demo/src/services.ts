@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis'
 import { displayUrl } from './config.js'
 import { ensureDatabase } from './database.js'
+import { createRedisClient, describeRedis, type RedisTopology } from './redis-topology.js'
 
 /** What a probe found: the service answered, or why not. */
 export type ProbeResult = { ok: true } | { ok: false, reason: string }
@@ -20,9 +20,10 @@ export async function probeMysql (mysqlUrl: string, timeoutMs: number): Promise<
   }
 }
 
-/** Sends one PING, giving up after `timeoutMs`. */
-export async function probeRedis (redisUrl: string, timeoutMs: number): Promise<ProbeResult> {
-  const redis = new Redis(redisUrl, {
+/** Sends one PING (to a URL's server, a cluster, or the primary Sentinel names), giving up after `timeoutMs`. */
+export async function probeRedis (target: string | RedisTopology, timeoutMs: number): Promise<ProbeResult> {
+  const topology: RedisTopology = typeof target === 'string' ? { kind: 'single', url: target } : target
+  const redis = createRedisClient(topology, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
@@ -49,9 +50,9 @@ export async function probeRedis (redisUrl: string, timeoutMs: number): Promise<
   }
 }
 
-/** Where the demo keeps users and sessions. */
+/** Where the demo keeps users and sessions; `redis`, when set, is a cluster or Sentinel group used instead of `redisUrl`. */
 export type Backend =
-  | { kind: 'services', mysqlUrl: string, redisUrl: string }
+  | { kind: 'services', mysqlUrl: string, redisUrl: string, redis?: RedisTopology }
   | { kind: 'memory', problems: string[] }
 
 export const START_MARIADB = 'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd'
@@ -62,7 +63,7 @@ export const START_REDIS = 'redis-server --daemonize yes --bind 127.0.0.1 -::1 -
  * what is missing and how to start it. Only the demo makes this choice: the
  * plugin itself never falls back on its own.
  */
-export function chooseBackend (urls: { mysqlUrl: string, redisUrl: string }, mysql: ProbeResult, redis: ProbeResult): Backend {
+export function chooseBackend (urls: { mysqlUrl: string, redisUrl: string, redis?: RedisTopology }, mysql: ProbeResult, redis: ProbeResult): Backend {
   if (mysql.ok && redis.ok) return { kind: 'services', ...urls }
   const problems: string[] = []
   if (!mysql.ok) {
@@ -71,7 +72,7 @@ export function chooseBackend (urls: { mysqlUrl: string, redisUrl: string }, mys
       '    Install it: apt-get install -y mariadb-server   (or set MYSQL_URL)')
   }
   if (!redis.ok) {
-    problems.push(`Redis is not reachable at ${displayUrl(urls.redisUrl)} (${redis.reason}).\n` +
+    problems.push(`Redis is not reachable at ${describeRedis(urls.redis ?? { kind: 'single', url: urls.redisUrl }, displayUrl)} (${redis.reason}).\n` +
       `    Start it:   ${START_REDIS}\n` +
       '    Install it: apt-get install -y redis-server   (or set REDIS_URL)')
   }
@@ -79,7 +80,7 @@ export function chooseBackend (urls: { mysqlUrl: string, redisUrl: string }, mys
 }
 
 /** Probes both services at once (each within `timeoutMs`) and picks the backend. */
-export async function detectBackend (urls: { mysqlUrl: string, redisUrl: string }, timeoutMs = 1500): Promise<Backend> {
-  const [mysql, redis] = await Promise.all([probeMysql(urls.mysqlUrl, timeoutMs), probeRedis(urls.redisUrl, timeoutMs)])
+export async function detectBackend (urls: { mysqlUrl: string, redisUrl: string, redis?: RedisTopology }, timeoutMs = 1500): Promise<Backend> {
+  const [mysql, redis] = await Promise.all([probeMysql(urls.mysqlUrl, timeoutMs), probeRedis(urls.redis ?? urls.redisUrl, timeoutMs)])
   return chooseBackend(urls, mysql, redis)
 }

@@ -9,6 +9,7 @@ t.test('readConfig: defaults for a fresh laptop', async t => {
     host: 'localhost',
     mysqlUrl: DEFAULT_MYSQL_URL,
     redisUrl: DEFAULT_REDIS_URL,
+    redis: { kind: 'single', url: DEFAULT_REDIS_URL },
     logLevel: 'warn',
     wechat: null,
     mockPort: 3100
@@ -33,6 +34,7 @@ t.test('readConfig: every variable is honoured', async t => {
     host: '0.0.0.0',
     mysqlUrl: 'mysql://u:p@db:3306/app',
     redisUrl: 'redis://cache:6379',
+    redis: { kind: 'single', url: 'redis://cache:6379' },
     logLevel: 'debug',
     wechat: { appId: 'wx123', appSecret: 's3cret', apiBase: 'http://127.0.0.1:9999' },
     mockPort: 0

@@ -51,8 +51,16 @@ async function defaultStores (app: Decorated, options: ReturnType<typeof resolve
     sessions: mysqlSessionStore(app.mysql, tables),
     bans: mysqlBanStore(app.mysql, tables),
     sessionKeys: mysqlSessionKeyStore(app.mysql, tables),
-    cache: redisSessionCache(app.redis, { prefix: options.redisPrefix, faults, log: app.log })
+    cache: redisSessionCache(app.redis, { prefix: options.redisPrefix, faults, log: app.log, replicaAckTimeout: Math.ceil(options.redisTimeout / 2) })
   }
+}
+
+// What a client says when its server, or a cluster node, went away or the
+// topology changed: the data behind it may now be a replica's.
+const FAILURE_EVENTS = ['close', 'node error', '-node', '+node']
+
+function watchRedis (redis: RedisClient, faults: RedisFaults): void {
+  for (const event of FAILURE_EVENTS) redis.on(event, () => { faults.noteFailure() })
 }
 
 export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLoginOptions): Promise<void> {
@@ -62,6 +70,7 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
   // One fault policy for every use of the shared Redis: a failure anywhere benches it everywhere.
   const faults = redisFaults({ ready: () => app.redis?.status === 'ready', timeout: options.redisTimeout, cooldown: REDIS_COOLDOWN_MS, now: clock.now })
   const stores = options.stores ?? await defaultStores(app, options, faults)
+  if (options.stores === undefined) watchRedis(app.redis!, faults)
   const log = app.log.child({ plugin: 'wx-login' })
   const store = storeGuard(log)
 
@@ -169,6 +178,8 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     now: clock.now
   })
 
+  // Pending revocations first: until then, copies in Redis are not trusted.
+  await sessions.replayRevocations()
   const replay = startReplay(clock, log, [() => bans.finishPending(), () => sessions.replayRevocations()])
 
   // Close only what this plugin opened; @fastify/mysql and @fastify/redis close their own.

@@ -65,6 +65,10 @@ export interface SessionManager {
 // Last-seen updates are written together, this often.
 const TOUCH_BATCH_MS = 100
 const REPLAY_BATCH = 500
+// This instance's unfinished revocations are retried this often (no call is made while Redis is benched).
+const REVOCATION_RETRY_MS = 100
+// At most one replay started by a request every this many ms while the cache is not trusted.
+const REPLAY_KICK_MS = 100
 
 /**
  * Tokens live in three places: the session store (MySQL) is the record,
@@ -80,6 +84,13 @@ const REPLAY_BATCH = 500
  * No write path can bring a copy back: cache writes are refused by the
  * marker, last-seen writes only update copies that still exist, and local
  * copies read before an invalidation was heard are refused.
+ *
+ * Nor can a failover: a revocation is finished only once the primary's
+ * replicas have it, and after any cache failure this instance sees (a
+ * command, a dropped connection, a cluster node leaving or joining) it
+ * trusts no copy, in Redis or local, until it has replayed the pending
+ * revocations from the record. Revocations pending elsewhere are read
+ * from the record at each replay and skip the cache here too.
  */
 export function createSessionManager (options: SessionManagerOptions): SessionManager {
   const { stores, clock, tokenTtl, idleTtl, touchInterval, log, localCache } = options
@@ -88,9 +99,20 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
   const now = clock.now
   const localLive = options.localCacheLive ?? (() => false)
   /** Revoked here; the cache has not yet confirmed its copies are gone. */
-  const unconfirmed = new Set<string>()
+  const unconfirmed = new Map<string, RevokedSession>()
+  let cancelRetry: (() => void) | undefined
   const pendingTouches = new Map<string, SessionRecord>()
   let cancelTouch: (() => void) | undefined
+  let closed = false
+  /** Revoked by any instance (read from the record), cache copies not confirmed gone. */
+  let pendingElsewhere = new Set<string>()
+  // A cache that counts no failures is always trusted; one that does, from the first replay on.
+  const counted = cache?.failures !== undefined
+  /** The cache's failure count at the last complete replay. */
+  let replayedThrough = -1
+  let replaying: Promise<void> | undefined
+  let lastKick = -Infinity
+  const cacheTrusted = (): boolean => !counted || cache!.failures === replayedThrough
 
   const deadline = (s: SessionRecord): number => Math.min(s.expiresAt, s.lastSeenAt + idleTtl)
   const toSession = (s: SessionRecord): WxSession => ({ sessionId: s.sessionId, user: s.user, expiresAt: s.expiresAt, lastSeenAt: s.lastSeenAt })
@@ -110,20 +132,24 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
     }
   }
 
-  /** Drops the cache's copies of revoked sessions, then clears their pending flag. */
-  async function dropCopies (revoked: RevokedSession[]): Promise<void> {
-    if (cache === null || revoked.length === 0) return
+  /** Drops the cache's copies of revoked sessions, then clears their pending flag; whether the copies are gone. */
+  async function dropCopies (revoked: RevokedSession[], retry = false): Promise<boolean> {
+    if (cache === null || revoked.length === 0) return true
     const hashes = revoked.map(s => s.tokenHash)
     try {
-      if (!cache.available) throw new Error('Redis unavailable')
-      await cache.revoke(revoked, now())
+      if (!retry && !cache.available) throw new Error('Redis unavailable')
+      await cache.revoke(revoked, now(), { retry })
     } catch {
-      return // still pending in the record: the replay finishes it
+      return false // still pending in the record: the replay finishes it
     }
-    for (const hash of hashes) unconfirmed.delete(hash)
+    for (const hash of hashes) {
+      unconfirmed.delete(hash)
+      pendingElsewhere.delete(hash)
+    }
     await sessions.clearPending(hashes).catch((err: unknown) => {
       log.warn({ err: { message: (err as Error).message } }, 'wx-login: could not clear finished revocations; they will be replayed')
     })
+    return true
   }
 
   function forgetLocal (hashes: string[]): void {
@@ -134,12 +160,22 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
   async function forget (revoked: RevokedSession[]): Promise<void> {
     forgetLocal(revoked.map(s => s.tokenHash))
     if (cache === null) return
-    for (const { tokenHash } of revoked) unconfirmed.add(tokenHash)
-    await dropCopies(revoked)
+    for (const session of revoked) unconfirmed.set(session.tokenHash, session)
+    if (!await dropCopies(revoked)) retryUnconfirmed()
   }
 
-  async function replayRevocations (): Promise<void> {
-    if (cache === null || !cache.available) return
+  /** Retries this instance's unfinished revocations until their cache step is done. */
+  function retryUnconfirmed (): void {
+    if (cancelRetry !== undefined || unconfirmed.size === 0 || closed) return
+    cancelRetry = clock.after(REVOCATION_RETRY_MS, () => {
+      cancelRetry = undefined
+      void dropCopies([...unconfirmed.values()], true).then(retryUnconfirmed)
+    })
+  }
+
+  async function replay (): Promise<void> {
+    if (cache === null) return
+    const failures = cache.failures
     let pending: RevokedSession[]
     try {
       pending = await sessions.pendingRevocations(REPLAY_BATCH)
@@ -147,15 +183,39 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
       log.warn({ err: { message: (err as Error).message } }, 'wx-login: could not read pending revocations')
       return
     }
-    forgetLocal(pending.map(s => s.tokenHash))
-    await dropCopies(pending)
+    const hashes = pending.map(s => s.tokenHash)
+    forgetLocal(hashes)
+    pendingElsewhere = new Set(hashes)
+    if (!await dropCopies(pending) || pending.length === REPLAY_BATCH || cache.failures !== failures) return
+    if (replayedThrough !== failures) {
+      // Local copies may predate revocations whose broadcast never came.
+      localCache?.clear()
+      replayedThrough = failures ?? 0
+    }
+  }
+
+  function replayRevocations (): Promise<void> {
+    replaying ??= replay().finally(() => { replaying = undefined })
+    return replaying
+  }
+
+  /** Starts a replay when the cache is back but not yet trusted. */
+  function kickReplay (): void {
+    const at = now()
+    if (cache === null || !cache.available || replaying !== undefined || at - lastKick < REPLAY_KICK_MS) return
+    lastKick = at
+    void replayRevocations()
   }
 
   /** The session from the cache, else from the record (a live one is cached on the way). */
   async function load (tokenHash: string): Promise<{ stored: StoredSession | null, fromCache: boolean }> {
     const fromRecord = async (): Promise<{ stored: StoredSession | null, fromCache: false }> =>
       ({ stored: await record(sessions.find(tokenHash)), fromCache: false })
-    if (cache === null || !cache.available || unconfirmed.has(tokenHash)) return await fromRecord()
+    if (cache === null || !cache.available || unconfirmed.has(tokenHash) || pendingElsewhere.has(tokenHash)) return await fromRecord()
+    if (!cacheTrusted()) {
+      kickReplay()
+      return await fromRecord()
+    }
     let cached: SessionRecord | null | undefined
     try {
       cached = await cache.get(tokenHash)
@@ -241,8 +301,10 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
     return stored
   }
 
+  const localUsable = (): boolean => localLive() && cacheTrusted()
+
   function peek (token: string): WxSession | undefined {
-    if (localCache === undefined || !localLive()) return undefined
+    if (localCache === undefined || !localUsable()) return undefined
     const at = now()
     const session = localCache.get(token, at)
     if (session === undefined) return undefined
@@ -275,7 +337,9 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
     const session = stored.record
     if (at - session.lastSeenAt >= touchInterval) touchLater(session, at)
     // A refreshed token in its grace period is read from the record each time, never cached.
-    if (live(stored) && localCache !== undefined && localLive() && !unconfirmed.has(tokenHash)) localCache.set(token, session, at, ticket)
+    if (live(stored) && localCache !== undefined && localUsable() && !unconfirmed.has(tokenHash) && !pendingElsewhere.has(tokenHash)) {
+      localCache.set(token, session, at, ticket)
+    }
     return { session: toSession(session) }
   }
 
@@ -369,6 +433,8 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
 
     async close () {
       await flushTouches()
+      closed = true
+      cancelRetry?.()
       if (unconfirmed.size > 0) await replayRevocations()
     }
   }

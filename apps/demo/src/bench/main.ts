@@ -1,10 +1,10 @@
 // `pnpm bench`: the kit's speed, as ratios against a bare route measured in
 // the same run, so the figures hold on a noisy machine. Loopback only.
 import { startWechatMock } from '@wx-login/wechat-mock'
-import { Redis } from 'ioredis'
 import mysql from 'mysql2/promise'
 import { load, median, type LoadResult } from './load.js'
 import { startServerProcess, type ServerProcess } from './processes.js'
+import { createRedisClient, deleteKeysUnder, readRedisTopology } from '../redis-topology.js'
 
 const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -122,13 +122,8 @@ async function main (): Promise<void> {
     await mock.close()
     await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``)
     await admin.end()
-    const redis = new Redis(REDIS_URL)
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000)
-      if (keys.length > 0) await redis.del(...keys)
-      cursor = next
-    } while (cursor !== '0')
+    const redis = createRedisClient(readRedisTopology(process.env, REDIS_URL))
+    await deleteKeysUnder(redis, PREFIX)
     await redis.quit()
   }
 }

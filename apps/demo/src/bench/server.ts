@@ -5,6 +5,7 @@ import fastifyMysql from '@fastify/mysql'
 import fastifyRedis from '@fastify/redis'
 import wxLogin from '@wx-login/fastify'
 import Fastify from 'fastify'
+import { createRedisClient, readRedisTopology } from '../redis-topology.js'
 
 const env = (name: string): string => {
   const value = process.env[name]
@@ -14,7 +15,8 @@ const env = (name: string): string => {
 
 const app = Fastify()
 await app.register(fastifyMysql, { promise: true, connectionString: env('BENCH_MYSQL_URL') })
-await app.register(fastifyRedis, { url: env('BENCH_REDIS_URL') })
+// BENCH_REDIS_URL, or the cluster / Sentinel group named by REDIS_CLUSTER_NODES or REDIS_SENTINELS + REDIS_SENTINEL_NAME.
+await app.register(fastifyRedis, { client: createRedisClient(readRedisTopology(process.env, env('BENCH_REDIS_URL'))), closeClient: true })
 await app.register(fastifyJwt, { secret: 'bench-only-jwt-secret-of-reasonable-length' })
 await app.register(wxLogin, {
   appId: env('BENCH_APPID'),

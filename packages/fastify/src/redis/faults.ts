@@ -28,24 +28,47 @@ export interface RedisFaultOptions {
 export interface RedisFaults {
   /** Whether a command is worth trying now. */
   readonly available: boolean
+  /**
+   * How many failures this instance has seen (commands, dropped connections,
+   * nodes leaving or joining a cluster). After a failover Redis may hold
+   * older data than it acknowledged, so a change here means what it says
+   * must be checked against the record again (see sessions.ts).
+   */
+  readonly failures: number
   /** Runs `command` bounded by the timeout; throws `RedisUnavailable` without running it while benched. */
   call<T> (command: () => Promise<T>): Promise<T>
+  /** Like `call`, also while benched (still not while disconnected): for background work no request waits on. */
+  attempt<T> (command: () => Promise<T>): Promise<T>
+  /** A failure seen outside a command (the client's connection or topology events); benches Redis too. */
+  noteFailure (): void
 }
 
 export function redisFaults (options: RedisFaultOptions): RedisFaults {
   let benchedUntil = 0
+  let failures = 0
   const faults: RedisFaults = {
     get available () {
       return options.ready() && options.now() >= benchedUntil
     },
+    get failures () {
+      return failures
+    },
     async call (command) {
       if (!faults.available) throw new RedisUnavailable('skipped after a recent failure')
+      return await faults.attempt(command)
+    },
+    async attempt (command) {
+      if (!options.ready()) throw new RedisUnavailable('not connected')
       try {
         return await withTimeout(command(), options.timeout, 'Redis')
       } catch (err) {
-        benchedUntil = options.now() + options.cooldown
+        faults.noteFailure()
         throw new RedisUnavailable((err as Error).message)
       }
+    },
+    noteFailure () {
+      failures++
+      benchedUntil = options.now() + options.cooldown
     }
   }
   return faults

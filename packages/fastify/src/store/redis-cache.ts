@@ -3,7 +3,8 @@ import type { RedisFaults } from '../redis/faults.js'
 import { sessionIdOf } from '../session-id.js'
 import type { SessionRecord, WxUser } from '../types.js'
 import type { RevokedSession, SessionCache } from './types.js'
-import { InvalidationListener } from './invalidation.js'
+import { ClusterSubscriber } from './cluster-subscriber.js'
+import { InvalidationListener, type RedisSubscriber } from './invalidation.js'
 import type { RedisClient } from './redis-client.js'
 
 // s: the session id; entries written before it existed derive it from the hash.
@@ -14,6 +15,8 @@ export interface RedisCacheOptions {
   /** The plugin's one Redis fault policy: bounded commands, a bench window after a failure. */
   faults: RedisFaults
   log: FastifyBaseLogger
+  /** Longest wait for replicas to acknowledge a revocation, ms. */
+  replicaAckTimeout: number
 }
 
 // A copy is written only while no revocation marker stands for the session:
@@ -28,8 +31,10 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1`
 
 // The marker outlives every copy that could be written (the session's remaining life).
+// Answers how many replicas this node streams to: they must hold it too.
 const REVOKE = `redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
-return redis.call('DEL', KEYS[1])`
+redis.call('DEL', KEYS[1])
+return tonumber(string.match(redis.call('INFO', 'replication'), 'connected_slaves:(%d+)')) or 0`
 
 const MIN_TTL_MS = 1000
 
@@ -38,6 +43,13 @@ const MIN_TTL_MS = 1000
  * A session's copy and its revocation marker share a hash tag, so each
  * script touches one slot. Every command goes through the plugin's fault
  * policy: a hung or dead Redis costs one short wait, then none, never a 5xx.
+ *
+ * Replication is asynchronous: a primary can acknowledge a revocation and
+ * die before its replica has it, and the promoted replica would then serve
+ * the revoked copy again. So a revocation counts as done only once every
+ * replica connected to the key's primary acknowledged it (WAIT, sent in a
+ * pipeline with a command on the same key so a cluster routes it to that
+ * primary); until then it stays pending in the record and is replayed.
  */
 export function redisSessionCache (redis: RedisClient, options: RedisCacheOptions): SessionCache {
   const { faults } = options
@@ -45,6 +57,21 @@ export function redisSessionCache (redis: RedisClient, options: RedisCacheOption
   const markerKey = (tokenHash: string): string => `${options.prefix}revoked:{${tokenHash}}`
   const channel = `${options.prefix}revoked`
   const ttl = (ms: number): number => Math.max(1, Math.ceil(ms))
+
+  /** Whether `replicas` replicas of the primary serving the session's keys acknowledged its writes. */
+  async function replicated (run: RedisFaults['call'], tokenHash: string, replicas: number): Promise<boolean> {
+    const answers = await run(() => redis.pipeline()
+      .exists(markerKey(tokenHash))
+      .call('WAIT', replicas, options.replicaAckTimeout)
+      .exec())
+    const [err, acknowledged] = answers?.[1] ?? [new Error('no answer'), 0]
+    return err === null && Number(acknowledged) >= replicas
+  }
+
+  // A cluster's subscriber stays on one node and moves when it goes; one server's (or Sentinel's primary's) is a duplicate connection.
+  const subscriber = (): RedisSubscriber => redis.isCluster === true && redis.nodes !== undefined
+    ? new ClusterSubscriber({ nodes: role => redis.nodes!(role) })
+    : redis.duplicate()
 
   const encode = (record: SessionRecord): string => JSON.stringify({
     s: record.sessionId,
@@ -71,16 +98,25 @@ export function redisSessionCache (redis: RedisClient, options: RedisCacheOption
       await faults.call(() => redis.eval(REFRESH, 1, copyKey(record.tokenHash), encode(record), ttl(ttlMs)))
     },
 
-    async revoke (sessions: RevokedSession[], now: number) {
+    get failures () {
+      return faults.failures
+    },
+
+    async revoke (sessions: RevokedSession[], now: number, revokeOptions) {
       if (sessions.length === 0) return
+      const run = revokeOptions?.retry === true ? faults.attempt : faults.call
       // One script per session keeps every command within one cluster slot.
-      await Promise.all(sessions.map(s => faults.call(() =>
-        redis.eval(REVOKE, 2, copyKey(s.tokenHash), markerKey(s.tokenHash), Math.max(MIN_TTL_MS, s.expiresAt - now)))))
-      await faults.call(() => redis.publish(channel, sessions.map(s => s.tokenHash).join(',')))
+      const unreplicated = await Promise.all(sessions.map(async s => {
+        const replicas = Number(await run(() =>
+          redis.eval(REVOKE, 2, copyKey(s.tokenHash), markerKey(s.tokenHash), Math.max(MIN_TTL_MS, s.expiresAt - now))))
+        return replicas > 0 && !await replicated(run, s.tokenHash, replicas)
+      }))
+      await run(() => redis.publish(channel, sessions.map(s => s.tokenHash).join(',')))
+      if (unreplicated.includes(true)) throw new Error('Redis replicas did not acknowledge the revocation in time')
     },
 
     listen (handlers) {
-      return new InvalidationListener(redis.duplicate(), { channel, log: options.log, heartbeat: 1000, ...handlers })
+      return new InvalidationListener(subscriber(), { channel, log: options.log, heartbeat: 1000, ...handlers })
     }
   }
 }

@@ -73,6 +73,13 @@ export interface SessionStore {
 export interface SessionCache {
   /** Whether a call is worth trying now; false skips straight to the record. */
   readonly available: boolean
+  /**
+   * Counts failures of the cache seen by this instance. A cache that lost a
+   * primary may have come back with older data (a revocation not yet
+   * replicated): after a change, copies are trusted again only once this
+   * instance has replayed the pending revocations. Absent: never changes.
+   */
+  readonly failures?: number
   get (tokenHash: string): Promise<SessionRecord | null>
   /** Caches a copy, unless the session was revoked (a marker outlives it). */
   add (record: SessionRecord, ttlMs: number): Promise<void>
@@ -80,9 +87,11 @@ export interface SessionCache {
   refresh (record: SessionRecord, ttlMs: number): Promise<void>
   /**
    * Drops the copies, leaves markers that refuse late writes of them, and
-   * tells every instance to drop its local ones.
+   * tells every instance to drop its local ones. Throws unless all of it is
+   * done (and, with replicas, replicated). `retry`: a background retry,
+   * tried even while requests skip the cache after a recent failure.
    */
-  revoke (sessions: RevokedSession[], now: number): Promise<void>
+  revoke (sessions: RevokedSession[], now: number, options?: { retry?: boolean }): Promise<void>
   /** Hears revocations made by any instance. Without it, no local cache is kept. */
   listen? (handlers: InvalidationHandlers): InvalidationChannel
 }
