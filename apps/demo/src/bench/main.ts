@@ -4,13 +4,14 @@
 import { startWechatMock } from '@wx-login/wechat-mock'
 import { Redis } from 'ioredis'
 import mysql from 'mysql2/promise'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { countDelta, readCounts, type CountDelta } from './counters.js'
 import { loadLogins, median } from './load.js'
 import { parseBenchArgs, touchIntervalMs } from './options.js'
 import { startServerProcess, type ServerProcess } from './processes.js'
+import { addedCost, selfTimePerRequest, type CpuProfile } from './profile.js'
 import { requireWrk, runWrk, writeWrkScript, type WrkResult } from './wrk.js'
 
 const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'
@@ -114,13 +115,23 @@ async function main (): Promise<void> {
     const filledAt = performance.now()
 
     const script = writeWrkScript(dir)
-    const measure = async (route: Route, secondsEach: number): Promise<Measured> => {
+    const profiles = new Map<Route, Array<{ file: string, requests: number }>>()
+    if (options.profile !== undefined) mkdirSync(options.profile, { recursive: true })
+    const measure = async (route: Route, secondsEach: number, profile = false): Promise<Measured> => {
+      if (profile) await post(`${urls[0]!}/bench/profile/start`, {})
       const before = await readCounts(redis, admin)
       const result = await runWrk(script, {
         urls, path: route.path, tokensFile: files[route.credentials], header: route.header, prefix: route.prefix,
         dist: options.dist, connections: options.connections, seconds: secondsEach
       })
       const counts = countDelta(before, await readCounts(redis, admin))
+      if (profile) {
+        const done = profiles.get(route) ?? []
+        const file = join(options.profile!, `${route.path.replace(/\W+/g, '-').slice(1)}-${done.length + 1}.cpuprofile`)
+        await post(`${urls[0]!}/bench/profile/stop`, { file })
+        // The first server took its share of the requests.
+        profiles.set(route, [...done, { file, requests: result.requests / urls.length }])
+      }
       return { result, counts }
     }
 
@@ -139,7 +150,7 @@ async function main (): Promise<void> {
     const runs = new Map<Route, Measured[]>(ROUTES.map(r => [r, []]))
     const publicRuns = runs.get(ROUTES[0]!)!
     for (let round = 0; round < options.rounds; round++) {
-      for (const route of ROUTES) runs.get(route)!.push(await measure(route, options.duration))
+      for (const route of ROUTES) runs.get(route)!.push(await measure(route, options.duration, options.profile !== undefined && (route === ROUTES[0] || route === ROUTES[1])))
     }
 
     // Login: its own row, autocannon (a fresh code per request) against the mock, 50 connections.
@@ -186,6 +197,20 @@ async function main (): Promise<void> {
     for (const m of protectedRuns) for (const [name, calls] of m.counts.redisByCommand) protectedCommands.set(name, (protectedCommands.get(name) ?? 0) + calls)
     const protectedRequests = protectedRuns.reduce((sum, m) => sum + m.result.requests, 0)
     console.log(`protected route, Redis commands per request: ${[...protectedCommands].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([name, calls]) => `${name} ${fmt(calls / protectedRequests, 3)}`).join(', ') || 'none'}`)
+    if (profiles.size > 0) {
+      const perRequest = (route: Route): Map<string, number> => {
+        const runs = profiles.get(route)!
+        return selfTimePerRequest(runs.map(r => JSON.parse(readFileSync(r.file, 'utf8')) as CpuProfile), runs.reduce((sum, r) => sum + r.requests, 0))
+      }
+      const protectedUs = perRequest(ROUTES[1]!)
+      const publicUs = perRequest(ROUTES[0]!)
+      const total = (us: Map<string, number>): number => [...us].reduce((sum, [frame, t]) => frame === '(idle)' ? sum : sum + t, 0)
+      console.log(`CPU profiles of the first server (in ${options.profile!}): ${fmt(total(protectedUs), 1)} µs a protected request, ${fmt(total(publicUs), 1)} µs a public one. ` +
+        'Self time per request, most added first (protected / public):')
+      for (const { frame, us, baseline } of addedCost(protectedUs, publicUs, 15)) {
+        console.log(`  ${fmt(us, 2).padStart(7)} / ${fmt(baseline, 2).padStart(7)} µs  ${frame}`)
+      }
+    }
     console.log(`local cache at the end: ${stats.map(s => fmt(s.localCacheSize)).join(' + ')} sessions; server RSS ${stats.map(s => `${fmt(s.rss / 2 ** 20, 1)} MB`).join(' + ')}`)
     console.log(`ratios are medians of per-round ratios to the public route of the same round; counts are server-wide deltas (the public row shows other clients' floor)`)
     console.log(`load average at end: ${load1()}`)

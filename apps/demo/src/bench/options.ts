@@ -18,6 +18,8 @@ export interface BenchOptions {
   /** Seconds each route is loaded once before the measured rounds. */
   warmup: number
   smoke: boolean
+  /** A directory for CPU profiles of the first server during the protected runs; none by default. */
+  profile?: string
 }
 
 const DEFAULTS: BenchOptions = { sessions: 100_000, dist: 'uniform', instances: 1, duration: 10, rounds: 3, connections: 50, idleTtl: 6000, warmup: 5, smoke: false }
@@ -25,7 +27,7 @@ const DEFAULTS: BenchOptions = { sessions: 100_000, dist: 'uniform', instances: 
 const SMOKE: Partial<BenchOptions> = { sessions: 2000, duration: 1, rounds: 1, connections: 10, idleTtl: 100, warmup: 1 }
 
 export const USAGE = `usage: pnpm bench -- [--sessions N] [--dist uniform|zipf] [--instances 1|2] [--duration S] [--rounds R]
-                     [--connections C] [--idle-ttl S] [--warmup S] [--smoke]`
+                     [--connections C] [--idle-ttl S] [--warmup S] [--profile DIR] [--smoke]`
 
 /** Parses argv (without node and the script); explicit flags win over --smoke's. */
 export function parseBenchArgs (argv: string[]): BenchOptions {
@@ -48,6 +50,10 @@ export function parseBenchArgs (argv: string[]): BenchOptions {
       case '--connections': given.connections = Math.floor(number(flag, value, 2)); break
       case '--idle-ttl': given.idleTtl = number(flag, value, 1); break
       case '--warmup': given.warmup = number(flag, value, 1); break
+      case '--profile':
+        if (value === undefined) throw new Error(`--profile needs a directory\n${USAGE}`)
+        given.profile = value
+        break
       case '--dist':
         if (value !== 'uniform' && value !== 'zipf') throw new Error(`--dist is uniform or zipf\n${USAGE}`)
         given.dist = value

@@ -11,6 +11,7 @@ import wxLogin, { type WxUser } from '@wx-login/fastify'
 import Fastify, { type FastifyPluginAsync } from 'fastify'
 import type { Redis } from 'ioredis'
 import { randomBytes } from 'node:crypto'
+import { Session as Inspector } from 'node:inspector/promises'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { apiRoutes } from '../api-routes.js'
@@ -144,6 +145,20 @@ app.post<{ Body: { file: string, count: number } }>('/bench/fill', async request
 })
 
 app.get('/bench/stats', async () => memory())
+
+// Bench-only: V8's CPU profiler (as `node --cpu-prof`) around chosen runs.
+const inspector = new Inspector()
+inspector.connect()
+app.post('/bench/profile/start', async () => {
+  await inspector.post('Profiler.enable')
+  await inspector.post('Profiler.start')
+  return {}
+})
+app.post<{ Body: { file: string } }>('/bench/profile/stop', async request => {
+  const { profile } = await inspector.post('Profiler.stop')
+  writeFileSync(request.body.file, JSON.stringify(profile))
+  return {}
+})
 
 const url = await app.listen({ port: 0, host: '127.0.0.1' })
 process.stdout.write(`${url}\n`)
