@@ -1,7 +1,9 @@
 // CI runs the bench small (--smoke) so it cannot rot: the table must come out
 // with every row and sane figures. It asserts no speed: this is not a timed test.
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import t from 'tap'
@@ -22,8 +24,10 @@ const rows = (output: string): Map<string, string[]> => new Map(output.split('\n
 const num = (cell: string | undefined): number => Number((cell ?? '').replace(/,/g, '').replace(/ B$/, ''))
 
 t.test('pnpm bench --smoke prints the whole table with sane numbers', { timeout: 120_000, skip: existsSync(bench) ? false : 'build first (pnpm build)' }, async t => {
+  const profiles = mkdtempSync(join(tmpdir(), 'wx-login-bench-test-'))
+  t.teardown(() => rmSync(profiles, { recursive: true, force: true }))
   const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
-    execFile(process.execPath, [bench, '--smoke'], { cwd: demo, timeout: 110_000, env: { ...process.env, MYSQL_URL: MYSQL_SERVER_URL, REDIS_URL } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [bench, '--smoke', '--profile', profiles], { cwd: demo, timeout: 110_000, env: { ...process.env, MYSQL_URL: MYSQL_SERVER_URL, REDIS_URL } }, (err, stdout, stderr) => {
       if (err !== null) reject(new Error(`${err.message}\n${stdout}\n${stderr}`))
       else resolve({ stdout })
     })
@@ -47,6 +51,9 @@ t.test('pnpm bench --smoke prints the whole table with sane numbers', { timeout:
   t.ok(Number.isFinite(num(table.get('protected GET /api/me (wx-login)')?.[6])), 'RSS per cached session')
   const login = table.get('login POST /auth/wechat/login (autocannon -c 50, mock)')
   t.ok(login !== undefined && num(login[0]) > 0, 'login row')
+  t.match(stdout, /CPU profiles of the first server .* µs a protected request/, 'profiles the protected route against the public one')
+  t.match(stdout, /login CPU profile of the server: [\d,]+ µs busy a login/, 'profiles the logins')
+  t.ok(existsSync(join(profiles, 'api-me-1.cpuprofile')) && existsSync(join(profiles, 'login.cpuprofile')), 'keeps the .cpuprofile files')
 })
 
 t.test('bench flags', async t => {

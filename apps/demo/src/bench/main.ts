@@ -155,14 +155,21 @@ async function main (): Promise<void> {
 
     // Login: its own row, autocannon (a fresh code per request) against the mock, 50 connections.
     let n = 0
+    const loginProfile = options.profile === undefined ? undefined : join(options.profile, 'login.cpuprofile')
+    if (loginProfile !== undefined) await post(`${urls[0]!}/bench/profile/start`, {})
     const loginBefore = await readCounts(redis, admin)
+    // The mock and autocannon share this process: its CPU says whether they, not the server, set the pace.
+    const loadCpu = process.cpuUsage()
     const logins = await loadLogins(`${urls[0]!}/auth/wechat/login`, {
       connections: 50,
       seconds: options.duration,
       body: () => JSON.stringify({ code: mock.mintCode(`load-${n++ % 5000}`) })
     })
+    const loadCpuUsed = process.cpuUsage(loadCpu)
+    const loadCpuShare = (loadCpuUsed.user + loadCpuUsed.system) / (options.duration * 1e6)
     const loginCounts = countDelta(loginBefore, await readCounts(redis, admin))
     const loginRequests = logins.rps * options.duration
+    if (loginProfile !== undefined) await post(`${urls[0]!}/bench/profile/stop`, { file: loginProfile })
     const stats = await Promise.all(urls.map(async url => await (await fetch(`${url}/bench/stats`)).json() as Memory))
 
     const header = ['route', 'req/s', 'ratio to public', 'p50 ms', 'p99 ms', 'Redis cmds/req', 'MySQL stmts/req', 'RSS/cached session', 'non-2xx']
@@ -210,6 +217,13 @@ async function main (): Promise<void> {
       for (const { frame, us, baseline } of addedCost(protectedUs, publicUs, 15)) {
         console.log(`  ${fmt(us, 2).padStart(7)} / ${fmt(baseline, 2).padStart(7)} µs  ${frame}`)
       }
+    }
+    console.log(`login: the bench process (WeChat mock + autocannon) used ${fmt(loadCpuShare * 100)} % of one core during the login run`)
+    if (loginProfile !== undefined) {
+      const loginUs = selfTimePerRequest([JSON.parse(readFileSync(loginProfile, 'utf8')) as CpuProfile], loginRequests)
+      const busy = [...loginUs].reduce((sum, [frame, t]) => frame === '(idle)' ? sum : sum + t, 0)
+      console.log(`login CPU profile of the server: ${fmt(busy)} µs busy a login (${fmt((loginUs.get('(idle)') ?? 0))} µs idle); top self time per login:`)
+      for (const { frame, us } of addedCost(loginUs, new Map(), 10)) console.log(`  ${fmt(us, 1).padStart(7)} µs  ${frame}`)
     }
     console.log(`local cache at the end: ${stats.map(s => fmt(s.localCacheSize)).join(' + ')} sessions; server RSS ${stats.map(s => `${fmt(s.rss / 2 ** 20, 1)} MB`).join(' + ')}`)
     console.log(`ratios are medians of per-round ratios to the public route of the same round; counts are server-wide deltas (the public row shows other clients' floor)`)
