@@ -21,6 +21,7 @@ const DATABASE = `wx_login_bench_${process.pid}`
 const PREFIX = `wx-login-bench:${process.pid}:`
 // The plugin's default local cache bound: filling past it measures eviction, not memory.
 const LOCAL_CACHE_ENTRIES = 100_000
+const SETUP_CHUNK = 50_000
 
 interface Route {
   name: string
@@ -89,10 +90,20 @@ async function main (): Promise<void> {
     const setupStarted = performance.now()
     const share = Math.ceil(options.sessions / servers.length)
     const parts = servers.map((_, i) => ({ from: i * share, count: Math.max(0, Math.min(share, options.sessions - i * share)) }))
-    await Promise.all(parts.map((part, i) => post(`${servers[i]!.url}/bench/sessions`, { ...part, dir })))
+    // In chunks: one request for a million sessions would outlast fetch's 5-minute header timeout.
+    const chunks = parts.map(part => Array.from({ length: Math.ceil(part.count / SETUP_CHUNK) }, (_, k) =>
+      ({ from: part.from + k * SETUP_CHUNK, count: Math.min(SETUP_CHUNK, part.count - k * SETUP_CHUNK) })))
+    let created = 0
+    await Promise.all(chunks.map(async (serverChunks, i) => {
+      for (const chunk of serverChunks) {
+        await post(`${servers[i]!.url}/bench/sessions`, { ...chunk, dir })
+        created += chunk.count
+        if (options.sessions > SETUP_CHUNK) console.log(`  ${fmt(created)} sessions after ${seconds(performance.now() - setupStarted)}`)
+      }
+    }))
     const files = { plugin: join(dir, 'plugin.txt'), jwt: join(dir, 'jwt.txt'), session: join(dir, 'session.txt') }
     for (const [kind, file] of Object.entries(files)) {
-      writeFileSync(file, parts.map(p => readFileSync(join(dir, `${kind}-${p.from}.txt`), 'latin1')).join(''), 'latin1')
+      writeFileSync(file, chunks.flat().map(c => readFileSync(join(dir, `${kind}-${c.from}.txt`), 'latin1')).join(''), 'latin1')
     }
     const setupMs = performance.now() - setupStarted
     console.log(`setup: ${fmt(options.sessions)} sessions for the plugin (issueToken) and each anchor in ${seconds(setupMs)} ` +
