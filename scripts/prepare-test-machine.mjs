@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Run first by `pnpm test`: makes a fresh machine of the project's kind (Node 20,
 // MariaDB and Redis installed, running or not) ready for the suites. It starts
-// MariaDB and Redis when they do not answer and installs Debian's chromium when
-// /usr/bin/chromium is missing. When all is there it only probes: well under a second.
+// MariaDB and Redis when they do not answer and installs Debian's chromium and
+// wrk when they are missing. When all is there it only probes: well under a second.
 import { spawnSync } from 'node:child_process'
 import { accessSync, constants, existsSync } from 'node:fs'
 import { connect } from 'node:net'
@@ -86,24 +86,31 @@ function isExecutable (path) {
   }
 }
 
-export function ensureChromium () {
-  if (isExecutable(CHROMIUM)) return null
-  const install = 'apt-get install -y chromium'
+// The Debian tools the tests drive: the playground's browser test, the bench's smoke run.
+const TOOLS = [
+  { path: CHROMIUM, pkg: 'chromium', why: "the playground's browser test drives it" },
+  { path: '/usr/bin/wrk', pkg: 'wrk', why: "the bench's smoke run loads the server with it" }
+]
+
+export function ensureTools (tools = TOOLS) {
+  const missing = tools.filter(tool => !isExecutable(tool.path))
+  if (missing.length === 0) return null
+  const install = `apt-get install -y ${missing.map(tool => tool.pkg).join(' ')}`
   if (process.getuid?.() !== 0 || !onPath('apt-get')) {
-    return `${CHROMIUM} is missing (the playground's browser test drives it): run \`sudo ${install}\`, then pnpm test again`
+    return `${missing.map(tool => `${tool.path} is missing (${tool.why})`).join('; ')}: run \`sudo ${install}\`, then pnpm test again`
   }
-  log(`${CHROMIUM} is missing: installing Debian's chromium (a few minutes, once)`)
+  log(`${missing.map(tool => tool.path).join(' and ')} missing: installing Debian's ${missing.map(tool => tool.pkg).join(' and ')} (a few minutes, once)`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   // Another apt run (a second test run, unattended upgrades) may hold the lock for a while.
   const lock = ['-o', 'DPkg::Lock::Timeout=300']
   const ok = quietly('apt-get', [...lock, 'update', '-qq'], env) &&
-    quietly('apt-get', [...lock, 'install', '-y', '-qq', 'chromium'], env)
-  if (ok && isExecutable(CHROMIUM)) return null
-  return `installing chromium failed (see above): run \`${install}\` by hand`
+    quietly('apt-get', [...lock, 'install', '-y', '-qq', ...missing.map(tool => tool.pkg)], env)
+  if (ok && missing.every(tool => isExecutable(tool.path))) return null
+  return `installing ${missing.map(tool => tool.pkg).join(' ')} failed (see above): run \`${install}\` by hand`
 }
 
 async function main () {
-  const problems = [ensureChromium(), ...await Promise.all([ensureMariadb(), ensureRedis()])].filter(p => p !== null)
+  const problems = [ensureTools(), ...await Promise.all([ensureMariadb(), ensureRedis()])].filter(p => p !== null)
   if (problems.length === 0) return
   for (const problem of problems) console.error(`[prepare-test-machine] ${problem}`)
   process.exitCode = 1

@@ -1,32 +1,25 @@
 import autocannon from 'autocannon'
 
-export interface LoadResult {
+export interface LoginLoadResult {
   rps: number
+  /** ms */
   p50: number
   p99: number
   non2xx: number
 }
 
-export interface LoadOptions {
-  url: string
-  connections?: number
-  seconds?: number
-  method?: 'GET' | 'POST'
-  headers?: Record<string, string>
-  /** A fresh body per request (e.g. a new login code each time). */
-  body?: () => string
-}
-
-/** One autocannon run against loopback. */
-export async function load (options: LoadOptions): Promise<LoadResult> {
-  const body = options.body
+/**
+ * Logins under load: autocannon, because each request needs a fresh body
+ * (a new code from the mock), which its setupRequest gives.
+ */
+export async function loadLogins (url: string, options: { connections: number, seconds: number, body: () => string }): Promise<LoginLoadResult> {
   const result = await autocannon({
-    url: options.url,
-    connections: options.connections ?? 50,
-    duration: options.seconds ?? 5,
-    method: options.method ?? 'GET',
-    headers: options.headers,
-    requests: body === undefined ? undefined : [{ setupRequest: request => ({ ...request, body: body() }) }]
+    url,
+    connections: options.connections,
+    duration: options.seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: request => ({ ...request, body: options.body() }) }]
   })
   return {
     rps: result.requests.average,

@@ -1,131 +1,269 @@
-// `pnpm bench`: the kit's speed, as ratios against a bare route measured in
-// the same run, so the figures hold on a noisy machine. Loopback only.
+// `pnpm bench`: the protected route against a public route and three anchors,
+// over N live sessions picked uniformly or by Zipf, in interleaved rounds so
+// drift on a shared machine hits every route alike. Loopback only.
 import { startWechatMock } from '@wx-login/wechat-mock'
+import { Redis } from 'ioredis'
 import mysql from 'mysql2/promise'
-import { load, median, type LoadResult } from './load.js'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { countDelta, readCounts, type CountDelta } from './counters.js'
+import { loadLogins, median } from './load.js'
+import { parseBenchArgs, touchIntervalMs } from './options.js'
 import { startServerProcess, type ServerProcess } from './processes.js'
 import { createRedisClient, deleteKeysUnder, readRedisTopology } from '../redis-topology.js'
+import { addedCost, selfTimePerRequest, type CpuProfile } from './profile.js'
+import { requireWrk, runWrk, writeWrkScript, type WrkResult } from './wrk.js'
 
 const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100_000)
-const DATABASE = 'wx_login_bench'
-const PREFIX = 'wx-login-bench:'
+// Per run, so a CI smoke run and a full run on the same servers do not meet.
+const DATABASE = `wx_login_bench_${process.pid}`
+const PREFIX = `wx-login-bench:${process.pid}:`
+// The plugin's default local cache bound: filling past it measures eviction, not memory.
+const LOCAL_CACHE_ENTRIES = 100_000
+const SETUP_CHUNK = 50_000
+
+interface Route {
+  name: string
+  path: string
+  credentials: 'plugin' | 'jwt' | 'session'
+  header: string
+  prefix: string
+}
+
+// Every route gets a credential per request, the public one too, so the load generator does the same work for all.
+const ROUTES: Route[] = [
+  { name: 'public GET /api/ping (baseline)', path: '/api/ping', credentials: 'plugin', header: 'Authorization', prefix: 'Bearer ' },
+  { name: 'protected GET /api/me (wx-login)', path: '/api/me', credentials: 'plugin', header: 'Authorization', prefix: 'Bearer ' },
+  { name: 'anchor: one Redis GET per request', path: '/anchor/redis-get', credentials: 'plugin', header: 'Authorization', prefix: 'Bearer ' },
+  { name: 'anchor: @fastify/jwt verify', path: '/anchor/jwt', credentials: 'jwt', header: 'Authorization', prefix: 'Bearer ' },
+  { name: 'anchor: @fastify/session, Redis store', path: '/anchor/session', credentials: 'session', header: 'Cookie', prefix: 'sessionId=' }
+]
+
+interface Measured { result: WrkResult, counts: CountDelta }
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const seconds = (ms: number): string => `${fmt(ms / 1000, 1)} s`
+const load1 = (): string => loadavg().map(n => n.toFixed(2)).join(' ')
 
 async function main (): Promise<void> {
+  const options = parseBenchArgs(process.argv.slice(2))
+  requireWrk()
+  const touchMs = touchIntervalMs(options.idleTtl)
   const serverUrl = new URL(MYSQL_URL)
   serverUrl.pathname = ''
   const admin = await mysql.createConnection(serverUrl.toString())
+  const redis = new Redis(REDIS_URL)
   await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``)
   await admin.query(`CREATE DATABASE \`${DATABASE}\``)
+  const dir = mkdtempSync(join(tmpdir(), 'wx-login-bench-'))
   const mock = await startWechatMock()
   const app = mock.apps[0]!
-  const env = {
-    BENCH_MYSQL_URL: `${serverUrl.toString().replace(/\/$/, '')}/${DATABASE}`,
-    BENCH_REDIS_URL: REDIS_URL,
-    BENCH_REDIS_PREFIX: PREFIX,
-    BENCH_API_BASE: mock.url,
-    BENCH_APPID: app.appId,
-    BENCH_SECRET: app.appSecret
-  }
   const servers: ServerProcess[] = []
-  const start = async (extra: Record<string, string> = {}): Promise<ServerProcess> => {
-    const server = await startServerProcess({ ...env, ...extra })
-    servers.push(server)
-    return server
-  }
 
   try {
-    const a = await start()
-    const b = await start()
-    const noLocal = await start({ BENCH_LOCAL_CACHE: 'off' })
+    const env = {
+      BENCH_MYSQL_URL: `${serverUrl.toString().replace(/\/$/, '')}/${DATABASE}`,
+      BENCH_REDIS_URL: REDIS_URL,
+      BENCH_REDIS_PREFIX: PREFIX,
+      BENCH_API_BASE: mock.url,
+      BENCH_APPID: app.appId,
+      BENCH_SECRET: app.appSecret,
+      BENCH_IDLE_TTL_MS: String(options.idleTtl * 1000)
+    }
+    // One first, so the plugin's schema migration runs once.
+    servers.push(await startServerProcess(env))
+    if (options.instances === 2) servers.push(await startServerProcess(env))
+    const urls = servers.map(s => s.url)
+    const post = async <T>(url: string, body: unknown): Promise<T> => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`)
+      return await res.json() as T
+    }
 
+    console.log(`wx-login benchmark: ${fmt(options.sessions)} sessions, ${options.dist}, ${options.instances} instance(s), ` +
+      `wrk -c ${options.connections}, ${options.rounds} round(s) of ${options.duration} s a route, loopback`)
+    console.log(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version}; load average at start ${load1()}`)
+
+    // Sessions: each server issues its share through app.wxLogin.issueToken, in parallel.
+    const setupStarted = performance.now()
+    const share = Math.ceil(options.sessions / servers.length)
+    const parts = servers.map((_, i) => ({ from: i * share, count: Math.max(0, Math.min(share, options.sessions - i * share)) }))
+    // In chunks: one request for a million sessions would outlast fetch's 5-minute header timeout.
+    const chunks = parts.map(part => Array.from({ length: Math.ceil(part.count / SETUP_CHUNK) }, (_, k) =>
+      ({ from: part.from + k * SETUP_CHUNK, count: Math.min(SETUP_CHUNK, part.count - k * SETUP_CHUNK) })))
+    let created = 0
+    await Promise.all(chunks.map(async (serverChunks, i) => {
+      for (const chunk of serverChunks) {
+        await post(`${servers[i]!.url}/bench/sessions`, { ...chunk, dir })
+        created += chunk.count
+        if (options.sessions > SETUP_CHUNK) console.log(`  ${fmt(created)} sessions after ${seconds(performance.now() - setupStarted)}`)
+      }
+    }))
+    const files = { plugin: join(dir, 'plugin.txt'), jwt: join(dir, 'jwt.txt'), session: join(dir, 'session.txt') }
+    for (const [kind, file] of Object.entries(files)) {
+      writeFileSync(file, chunks.flat().map(c => readFileSync(join(dir, `${kind}-${c.from}.txt`), 'latin1')).join(''), 'latin1')
+    }
+    const setupMs = performance.now() - setupStarted
+    console.log(`setup: ${fmt(options.sessions)} sessions for the plugin (issueToken) and each anchor in ${seconds(setupMs)} ` +
+      `(${fmt(options.sessions / (setupMs / 1000))} sessions/s)`)
+
+    // Memory: a fresh server of its own (no setup garbage, no load) caches up to
+    // the plugin's default bound the way requests would, and reports its RSS.
+    interface Memory { rss: number, heapUsed: number, localCacheSize: number }
+    interface Fill { before: Memory, after: Memory }
+    const fillCount = Math.min(options.sessions, LOCAL_CACHE_ENTRIES)
+    // Only the tokens it caches: reading a million-line file would leave its own garbage in the RSS.
+    const fillFile = join(dir, 'fill.txt')
+    const pluginTokens = readFileSync(files.plugin, 'latin1')
+    let end = 0
+    for (let i = 0; i < fillCount; i++) end = pluginTokens.indexOf('\n', end) + 1
+    writeFileSync(fillFile, pluginTokens.slice(0, end), 'latin1')
+    const probe = await startServerProcess(env)
+    const fill = await post<Fill>(`${probe.url}/bench/fill`, { file: fillFile, count: fillCount }).finally(() => probe.stop())
+    const cached = fill.after.localCacheSize - fill.before.localCacheSize
+    const rssPerSession = (fill.after.rss - fill.before.rss) / cached
+    const heapPerSession = (fill.after.heapUsed - fill.before.heapUsed) / cached
+    console.log(`local cache: ${fmt(cached)} sessions cached in a fresh server: RSS ${fmt(fill.before.rss / 2 ** 20, 1)} -> ${fmt(fill.after.rss / 2 ** 20, 1)} MB ` +
+      `(${fmt(rssPerSession)} B a session), heap ${fmt(fill.before.heapUsed / 2 ** 20, 1)} -> ${fmt(fill.after.heapUsed / 2 ** 20, 1)} MB ` +
+      `(${fmt(heapPerSession)} B a session)`)
+    // The measured servers start warm, as they would be in steady state.
+    await Promise.all(urls.map(url => post<Fill>(`${url}/bench/fill`, { file: fillFile, count: fillCount })))
+    const filledAt = performance.now()
+
+    const script = writeWrkScript(dir)
+    const profiles = new Map<Route, Array<{ file: string, requests: number }>>()
+    if (options.profile !== undefined) mkdirSync(options.profile, { recursive: true })
+    const measure = async (route: Route, secondsEach: number, profile = false): Promise<Measured> => {
+      if (profile) await post(`${urls[0]!}/bench/profile/start`, {})
+      const before = await readCounts(redis, admin)
+      const result = await runWrk(script, {
+        urls, path: route.path, tokensFile: files[route.credentials], header: route.header, prefix: route.prefix,
+        dist: options.dist, connections: options.connections, seconds: secondsEach
+      })
+      const counts = countDelta(before, await readCounts(redis, admin))
+      if (profile) {
+        const done = profiles.get(route) ?? []
+        const file = join(options.profile!, `${route.path.replace(/\W+/g, '-').slice(1)}-${done.length + 1}.cpuprofile`)
+        await post(`${urls[0]!}/bench/profile/stop`, { file })
+        // The first server took its share of the requests.
+        profiles.set(route, [...done, { file, requests: result.requests / urls.length }])
+      }
+      return { result, counts }
+    }
+
+    // Every checking route must refuse a request without its credential, or its figures mean nothing.
+    for (const route of ROUTES.slice(1)) {
+      const status = (await fetch(new URL(route.path, urls[0]))).status
+      if (status !== 401) throw new Error(`${route.path} answered ${status} without credentials; expected 401`)
+    }
+    for (const route of ROUTES) await measure(route, options.warmup)
+    // Steady state: every session's last-seen write is due before the first measured request.
+    const waitMs = touchMs - (performance.now() - filledAt)
+    if (waitMs > 0) await sleep(waitMs + 100)
+    console.log(`idleTtl ${options.idleTtl} s -> last-seen interval ${seconds(touchMs)}; measuring ${seconds(performance.now() - filledAt)} after the cache was filled, ` +
+      `past one warm-up run a route, so last-seen writes are due and counted`)
+
+    const runs = new Map<Route, Measured[]>(ROUTES.map(r => [r, []]))
+    const publicRuns = runs.get(ROUTES[0]!)!
+    for (let round = 0; round < options.rounds; round++) {
+      for (const route of ROUTES) runs.get(route)!.push(await measure(route, options.duration, options.profile !== undefined && (route === ROUTES[0] || route === ROUTES[1])))
+    }
+
+    // Login: its own row, autocannon (a fresh code per request) against the mock, 50 connections.
     let n = 0
-    const login = async (url: string, user = `bench-${n++}`): Promise<string> => {
-      const res = await fetch(`${url}/auth/wechat/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: mock.mintCode(user) }) })
-      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`)
-      return ((await res.json()) as { token: string }).token
-    }
-    const token = await login(a.url)
-    const auth = { authorization: `Bearer ${token}` }
-    const jwt = ((await (await fetch(`${a.url}/bench/jwt`)).json()) as { token: string }).token
-
-    console.log(`wx-login benchmark: autocannon -c 50, ${SECONDS} s a run, ${ROUNDS} rounds, loopback`)
-    for (const url of [`${a.url}/public`, `${a.url}/protected`, `${noLocal.url}/protected`, `${a.url}/jwt`]) {
-      await load({ url, seconds: 1, headers: url.endsWith('/jwt') ? { authorization: `Bearer ${jwt}` } : auth })
-    }
-
-    const runs: Record<string, LoadResult[]> = { public: [], warm: [], cold: [], jwt: [], publicNoLocal: [] }
-    for (let round = 0; round < ROUNDS; round++) {
-      runs.public!.push(await load({ url: `${a.url}/public`, seconds: SECONDS }))
-      runs.warm!.push(await load({ url: `${a.url}/protected`, seconds: SECONDS, headers: auth }))
-      runs.jwt!.push(await load({ url: `${a.url}/jwt`, seconds: SECONDS, headers: { authorization: `Bearer ${jwt}` } }))
-      runs.publicNoLocal!.push(await load({ url: `${noLocal.url}/public`, seconds: SECONDS }))
-      runs.cold!.push(await load({ url: `${noLocal.url}/protected`, seconds: SECONDS, headers: auth }))
-    }
-    for (const [name, results] of Object.entries(runs)) {
-      const failed = results.reduce((sum, r) => sum + r.non2xx, 0)
-      if (failed > 0) throw new Error(`${name}: ${failed} requests failed`)
-    }
-    const ratio = (num: string, den: string): number => median(runs[num]!.map((r, i) => r.rps / runs[den]![i]!.rps))
-    const rps = (name: string): number => median(runs[name]!.map(r => r.rps))
-
-    const logins = await load({
-      url: `${a.url}/auth/wechat/login`,
-      method: 'POST',
-      connections: 10,
-      seconds: SECONDS,
-      headers: { 'content-type': 'application/json' },
+    const loginProfile = options.profile === undefined ? undefined : join(options.profile, 'login.cpuprofile')
+    if (loginProfile !== undefined) await post(`${urls[0]!}/bench/profile/start`, {})
+    const loginBefore = await readCounts(redis, admin)
+    // The mock and autocannon share this process: its CPU says whether they, not the server, set the pace.
+    const loadCpu = process.cpuUsage()
+    const logins = await loadLogins(`${urls[0]!}/auth/wechat/login`, {
+      connections: 50,
+      seconds: options.duration,
       body: () => JSON.stringify({ code: mock.mintCode(`load-${n++ % 5000}`) })
     })
+    const loadCpuUsed = process.cpuUsage(loadCpu)
+    const loadCpuShare = (loadCpuUsed.user + loadCpuUsed.system) / (options.duration * 1e6)
+    const loginCounts = countDelta(loginBefore, await readCounts(redis, admin))
+    const loginRequests = logins.rps * options.duration
+    if (loginProfile !== undefined) await post(`${urls[0]!}/bench/profile/stop`, { file: loginProfile })
+    const stats = await Promise.all(urls.map(async url => await (await fetch(`${url}/bench/stats`)).json() as Memory))
 
-    const delays: number[] = []
-    for (let i = 0; i < 20; i++) {
-      const t = await login(a.url)
-      const h = { authorization: `Bearer ${t}` }
-      for (let k = 0; k < 2; k++) await fetch(`${b.url}/protected`, { headers: h })
-      await fetch(`${a.url}/auth/wechat/logout`, { method: 'POST', headers: h })
-      const started = performance.now()
-      while ((await fetch(`${b.url}/protected`, { headers: h })).status !== 401) {
-        if (performance.now() - started > 5000) throw new Error('revocation never reached the other instance')
-      }
-      delays.push(performance.now() - started)
-      await sleep(10)
+    const header = ['route', 'req/s', 'ratio to public', 'p50 ms', 'p99 ms', 'Redis cmds/req', 'MySQL stmts/req', 'RSS/cached session', 'non-2xx']
+    const rows: string[][] = []
+    for (const route of ROUTES) {
+      const measured = runs.get(route)!
+      const requests = measured.reduce((sum, m) => sum + m.result.requests, 0)
+      const failed = measured.reduce((sum, m) => sum + m.result.non2xx + m.result.socketErrors, 0)
+      const ratio = median(measured.map((m, i) => m.result.rps / publicRuns[i]!.result.rps))
+      rows.push([
+        route.name,
+        fmt(median(measured.map(m => m.result.rps))),
+        fmt(ratio, 2),
+        fmt(median(measured.map(m => m.result.p50)), 2),
+        fmt(median(measured.map(m => m.result.p99)), 2),
+        fmt(measured.reduce((sum, m) => sum + m.counts.redis, 0) / requests, 3),
+        fmt(measured.reduce((sum, m) => sum + m.counts.mysql, 0) / requests, 3),
+        route.path === '/api/me' ? `${fmt(rssPerSession)} B (heap ${fmt(heapPerSession)} B)` : '-',
+        fmt(failed)
+      ])
     }
+    rows.push(['login POST /auth/wechat/login (autocannon -c 50, mock)', fmt(logins.rps), '-', fmt(logins.p50, 2), fmt(logins.p99, 2),
+      fmt(loginCounts.redis / loginRequests, 3), fmt(loginCounts.mysql / loginRequests, 3), '-', fmt(logins.non2xx)])
 
-    const filler = await start()
-    const fill = await (await fetch(`${filler.url}/bench/fill?n=${SESSIONS}`, { method: 'POST' })).json() as { n: number, rssBefore: number, rssAfter: number, heapBefore: number, heapAfter: number }
-
-    const mb = (bytes: number): string => fmt(bytes / 1024 / 1024, 1)
-    const rows: Array<[string, string, string]> = [
-      ['public route (baseline)', `${fmt(rps('public'))} req/s`, '1.00'],
-      ['protected, warm (local cache)', `${fmt(rps('warm'))} req/s`, fmt(ratio('warm', 'public'), 2)],
-      ['protected, local cache off (Redis GET each)', `${fmt(rps('cold'))} req/s`, fmt(ratio('cold', 'publicNoLocal'), 2)],
-      ['@fastify/jwt verify, for comparison', `${fmt(rps('jwt'))} req/s`, fmt(ratio('jwt', 'public'), 2)],
-      ['login (c=10, against the mock)', `${fmt(logins.rps)} req/s`, `p50 ${logins.p50} ms, p99 ${logins.p99} ms`],
-      ['logout seen by a 2nd process', `median ${fmt(median(delays), 1)} ms`, `max ${fmt(Math.max(...delays), 1)} ms (20 runs)`],
-      [`RSS with ${fmt(fill.n)} live sessions`, `${mb(fill.rssAfter)} MB`, `+${mb(fill.rssAfter - fill.rssBefore)} MB RSS, +${mb(fill.heapAfter - fill.heapBefore)} MB heap`]
-    ]
     console.log('')
-    console.log('| measure | result | ratio to public / detail |')
-    console.log('| --- | --- | --- |')
-    for (const [what, result, detail] of rows) console.log(`| ${what} | ${result} | ${detail} |`)
+    console.log(`| ${header.join(' | ')} |`)
+    console.log(`|${header.map(() => ' --- ').join('|')}|`)
+    for (const row of rows) console.log(`| ${row.join(' | ')} |`)
     console.log('')
-    console.log(`protected/public ratio: ${fmt(ratio('warm', 'public'), 2)} (target >= 0.85)`)
+    const protectedRuns = runs.get(ROUTES[1]!)!
+    const protectedCommands = new Map<string, number>()
+    for (const m of protectedRuns) for (const [name, calls] of m.counts.redisByCommand) protectedCommands.set(name, (protectedCommands.get(name) ?? 0) + calls)
+    const protectedRequests = protectedRuns.reduce((sum, m) => sum + m.result.requests, 0)
+    console.log(`protected route, Redis commands per request: ${[...protectedCommands].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([name, calls]) => `${name} ${fmt(calls / protectedRequests, 3)}`).join(', ') || 'none'}`)
+    if (profiles.size > 0) {
+      const perRequest = (route: Route): Map<string, number> => {
+        const runs = profiles.get(route)!
+        return selfTimePerRequest(runs.map(r => JSON.parse(readFileSync(r.file, 'utf8')) as CpuProfile), runs.reduce((sum, r) => sum + r.requests, 0))
+      }
+      const protectedUs = perRequest(ROUTES[1]!)
+      const publicUs = perRequest(ROUTES[0]!)
+      const total = (us: Map<string, number>): number => [...us].reduce((sum, [frame, t]) => frame === '(idle)' ? sum : sum + t, 0)
+      console.log(`CPU profiles of the first server (in ${options.profile!}): ${fmt(total(protectedUs), 1)} µs a protected request, ${fmt(total(publicUs), 1)} µs a public one. ` +
+        'Self time per request, most added first (protected / public):')
+      for (const { frame, us, baseline } of addedCost(protectedUs, publicUs, 15)) {
+        console.log(`  ${fmt(us, 2).padStart(7)} / ${fmt(baseline, 2).padStart(7)} µs  ${frame}`)
+      }
+    }
+    console.log(`login: the bench process (WeChat mock + autocannon) used ${fmt(loadCpuShare * 100)} % of one core during the login run`)
+    if (loginProfile !== undefined) {
+      const loginUs = selfTimePerRequest([JSON.parse(readFileSync(loginProfile, 'utf8')) as CpuProfile], loginRequests)
+      const busy = [...loginUs].reduce((sum, [frame, t]) => frame === '(idle)' ? sum : sum + t, 0)
+      console.log(`login CPU profile of the server: ${fmt(busy)} µs busy a login (${fmt((loginUs.get('(idle)') ?? 0))} µs idle); top self time per login:`)
+      for (const { frame, us } of addedCost(loginUs, new Map(), 10)) console.log(`  ${fmt(us, 1).padStart(7)} µs  ${frame}`)
+    }
+    console.log(`local cache at the end: ${stats.map(s => fmt(s.localCacheSize)).join(' + ')} sessions; server RSS ${stats.map(s => `${fmt(s.rss / 2 ** 20, 1)} MB`).join(' + ')}`)
+    console.log(`ratios are medians of per-round ratios to the public route of the same round; counts are server-wide deltas (the public row shows other clients' floor)`)
+    console.log(`load average at end: ${load1()}`)
   } finally {
     await Promise.all(servers.map(s => s.stop()))
     await mock.close()
     await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``)
     await admin.end()
-    const redis = createRedisClient(readRedisTopology(process.env, REDIS_URL))
-    await deleteKeysUnder(redis, PREFIX)
+    // The counters read one Redis; the keys may live on a cluster or behind Sentinel.
+    const cleaner = createRedisClient(readRedisTopology(process.env, REDIS_URL))
+    await deleteKeysUnder(cleaner, PREFIX)
+    await cleaner.quit()
     await redis.quit()
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 
-await main()
+try {
+  await main()
+} catch (err) {
+  console.error(`pnpm bench: ${(err as Error).message}`)
+  process.exitCode = 1
+}

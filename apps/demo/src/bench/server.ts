@@ -1,10 +1,22 @@
 // A server under benchmark, in its own process so the load generator does
 // not share its event loop. Configured by environment; prints its URL.
+// It serves the demo's own routes (/api/ping, /api/me), three anchors that
+// answer the same question with other means, and bench-only control routes.
+import fastifyCookie, { Signer } from '@fastify/cookie'
 import fastifyJwt from '@fastify/jwt'
 import fastifyMysql from '@fastify/mysql'
 import fastifyRedis from '@fastify/redis'
-import wxLogin from '@wx-login/fastify'
-import Fastify from 'fastify'
+import fastifySession from '@fastify/session'
+import wxLogin, { type WxUser } from '@wx-login/fastify'
+import Fastify, { type FastifyPluginAsync } from 'fastify'
+import type { Redis } from 'ioredis'
+import { randomBytes } from 'node:crypto'
+import { Session as Inspector } from 'node:inspector/promises'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { apiRoutes } from '../api-routes.js'
+import { benchUser, ioredisSessionStore, SESSION_COOKIE_MAX_AGE } from './anchors.js'
+import { watchLocalCache } from './local-cache-probe.js'
 import { createRedisClient, readRedisTopology } from '../redis-topology.js'
 
 const env = (name: string): string => {
@@ -13,43 +25,141 @@ const env = (name: string): string => {
   return value
 }
 
+const PREFIX = env('BENCH_REDIS_PREFIX')
+const JWT_SECRET = 'bench-only-jwt-secret-of-reasonable-length'
+const SESSION_SECRET = 'bench-only-session-secret-at-least-32-chars'
+// issueToken calls in flight while sessions are created: enough to keep the MySQL pool and Redis busy.
+const ISSUE_CONCURRENCY = 200
+
+const localCache = await watchLocalCache()
 const app = Fastify()
 await app.register(fastifyMysql, { promise: true, connectionString: env('BENCH_MYSQL_URL') })
 // BENCH_REDIS_URL, or the cluster / Sentinel group named by REDIS_CLUSTER_NODES or REDIS_SENTINELS + REDIS_SENTINEL_NAME.
 await app.register(fastifyRedis, { client: createRedisClient(readRedisTopology(process.env, env('BENCH_REDIS_URL'))), closeClient: true })
-await app.register(fastifyJwt, { secret: 'bench-only-jwt-secret-of-reasonable-length' })
+await app.register(fastifyJwt, { secret: JWT_SECRET })
 await app.register(wxLogin, {
   appId: env('BENCH_APPID'),
   appSecret: env('BENCH_SECRET'),
   apiBase: env('BENCH_API_BASE'),
-  redisPrefix: env('BENCH_REDIS_PREFIX'),
-  localCache: process.env.BENCH_LOCAL_CACHE === 'off' ? false : {},
+  redisPrefix: PREFIX,
+  idleTtl: Number(env('BENCH_IDLE_TTL_MS')),
   // Thousands of logins from one loopback IP measure the login path, not the limiter.
   rateLimit: false
 })
+await app.register(apiRoutes)
 
-const ok = { ok: true }
-app.get('/public', async () => ok)
-app.get('/protected', { onRequest: app.wxLogin.authenticate }, async () => ok)
-app.get('/jwt', { onRequest: async request => { await request.jwtVerify() } }, async () => ok)
-app.get('/bench/jwt', async () => ({ token: app.jwt.sign({ sub: 1 }) }))
+const redis = app.redis as unknown as Redis
+const anchorKey = (token: string): string => `${PREFIX}anchor:${token}`
 
-// Fills the server with live sessions (issued, then checked once so the local
-// cache holds them) and reports the process's memory before and after.
-app.post<{ Querystring: { n: string } }>('/bench/fill', async request => {
-  const n = Number(request.query.n)
-  global.gc?.()
-  const before = process.memoryUsage()
-  const tokens: string[] = []
-  for (let i = 0; i < n; i += 200) {
-    const batch = await Promise.all(Array.from({ length: Math.min(200, n - i) }, (_, j) =>
-      app.wxLogin.issueToken({ id: i + j + 1, appId: 'bench', openid: `o-bench-${i + j}`, unionid: null })))
-    for (const { token } of batch) tokens.push(token)
-    await Promise.all(batch.map(({ token }) => app.wxLogin.verify(token)))
+// Anchor 1: the least a shared session store costs, one Redis GET per request.
+app.get('/anchor/redis-get', async (request, reply) => {
+  const token = (request.headers.authorization ?? '').slice('Bearer '.length)
+  const raw = await redis.get(anchorKey(token))
+  if (raw === null) return await reply.code(401).send()
+  return JSON.parse(raw) as WxUser
+})
+
+// Anchor 2: a stateless token, @fastify/jwt verify.
+app.get('/anchor/jwt', { onRequest: async request => { await request.jwtVerify() } }, async request => request.user)
+
+// Anchor 3: @fastify/session over Redis, in its own scope so its hooks run on its route only.
+const sessionStore = ioredisSessionStore(redis, `${PREFIX}sess:`)
+const sessionAnchor: FastifyPluginAsync = async scope => {
+  await scope.register(fastifyCookie)
+  await scope.register(fastifySession, {
+    secret: SESSION_SECRET,
+    store: sessionStore,
+    cookie: { secure: false, maxAge: SESSION_COOKIE_MAX_AGE },
+    saveUninitialized: false,
+    rolling: false
+  })
+  scope.get('/anchor/session', async (request, reply) => {
+    const user = (request.session as unknown as { user?: WxUser }).user
+    if (user === undefined) return await reply.code(401).send()
+    return user
+  })
+}
+await app.register(sessionAnchor)
+
+// Bench-only: creates the sessions of users [from, from + count) for the plugin
+// (through its API) and every anchor, and writes one credential per line to
+// plugin.txt, jwt.txt and session.txt in `dir`, line k for the same user in each.
+app.post<{ Body: { from: number, count: number, dir: string } }>('/bench/sessions', async request => {
+  const { from, count, dir } = request.body
+  const signer = new Signer(SESSION_SECRET, 'sha256')
+  const plugin = new Array<string>(count)
+  const jwt = new Array<string>(count)
+  const cookies = new Array<string>(count)
+  const started = performance.now()
+  for (let i = 0; i < count; i += ISSUE_CONCURRENCY) {
+    const size = Math.min(ISSUE_CONCURRENCY, count - i)
+    const users = Array.from({ length: size }, (_, j) => benchUser(from + i + j))
+    const issued = await Promise.all(users.map(user => app.wxLogin.issueToken(user)))
+    const pipeline = redis.pipeline()
+    const expires = new Date(Date.now() + SESSION_COOKIE_MAX_AGE).toISOString()
+    users.forEach((user, j) => {
+      const token = issued[j]!.token
+      const sessionId = randomBytes(18).toString('base64url')
+      plugin[i + j] = token
+      jwt[i + j] = app.jwt.sign({ ...user })
+      cookies[i + j] = signer.sign(sessionId)
+      pipeline.set(anchorKey(token), JSON.stringify(user), 'PX', SESSION_COOKIE_MAX_AGE)
+      pipeline.set(`${PREFIX}sess:${sessionId}`, JSON.stringify({
+        cookie: { originalMaxAge: SESSION_COOKIE_MAX_AGE, expires, secure: false, httpOnly: true, path: '/' },
+        user
+      }), 'PX', SESSION_COOKIE_MAX_AGE)
+    })
+    await pipeline.exec()
   }
+  writeFileSync(join(dir, `plugin-${from}.txt`), plugin.join('\n') + '\n')
+  writeFileSync(join(dir, `jwt-${from}.txt`), jwt.join('\n') + '\n')
+  writeFileSync(join(dir, `session-${from}.txt`), cookies.join('\n') + '\n')
+  return { count, ms: performance.now() - started }
+})
+
+const memory = (): { rss: number, heapUsed: number, localCacheSize: number } => {
   global.gc?.()
-  const after = process.memoryUsage()
-  return { n: tokens.length, rssBefore: before.rss, rssAfter: after.rss, heapBefore: before.heapUsed, heapAfter: after.heapUsed }
+  const { rss, heapUsed } = process.memoryUsage()
+  return { rss, heapUsed, localCacheSize: localCache.size() }
+}
+
+/** verify()s the first `count` tokens of `file`; each is a fresh string, as one read from a header would be. */
+async function verifyTokens (file: string, count: number): Promise<void> {
+  const bytes = readFileSync(file)
+  const tokens: string[] = []
+  for (let start = 0; start < bytes.length && tokens.length < count;) {
+    const end = bytes.indexOf(10, start)
+    tokens.push(bytes.toString('latin1', start, end))
+    start = end + 1
+  }
+  for (let i = 0; i < tokens.length; i += ISSUE_CONCURRENCY) {
+    await Promise.all(tokens.slice(i, i + ISSUE_CONCURRENCY).map(token => app.wxLogin.verify(token)))
+  }
+}
+
+// Bench-only: puts tokens into the plugin's local cache the way requests do,
+// and reports memory around it. The file's bytes and the token list are gone
+// again at the second reading, so the difference is what the cache keeps.
+app.post<{ Body: { file: string, count: number } }>('/bench/fill', async request => {
+  const before = memory()
+  await verifyTokens(request.body.file, request.body.count)
+  return { before, after: memory() }
+})
+
+app.get('/bench/stats', async () => memory())
+
+// Bench-only: V8's CPU profiler (as `node --cpu-prof`) around chosen runs.
+const inspector = new Inspector()
+inspector.connect()
+app.post('/bench/profile/start', async () => {
+  await inspector.post('Profiler.enable')
+  await inspector.post('Profiler.start')
+  return {}
+})
+app.post<{ Body: { file: string } }>('/bench/profile/stop', async request => {
+  const { profile } = await inspector.post('Profiler.stop')
+  writeFileSync(request.body.file, JSON.stringify(profile))
+  return {}
 })
 
 const url = await app.listen({ port: 0, host: '127.0.0.1' })

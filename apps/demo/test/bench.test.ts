@@ -1,0 +1,91 @@
+// CI runs the bench small (--smoke) so it cannot rot: the table must come out
+// with every row and sane figures. It asserts no speed: this is not a timed test.
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Redis } from 'ioredis'
+import t from 'tap'
+import { benchUser, ioredisSessionStore } from '../src/bench/anchors.js'
+import { countDelta } from '../src/bench/counters.js'
+import { median } from '../src/bench/load.js'
+import { parseBenchArgs, touchIntervalMs } from '../src/bench/options.js'
+import { requireWrk } from '../src/bench/wrk.js'
+import { MYSQL_SERVER_URL, ownRedisPrefix, REDIS_URL } from './fixtures/services.js'
+
+const demo = fileURLToPath(new URL('..', import.meta.url))
+const bench = fileURLToPath(new URL('../dist/bench/main.js', import.meta.url))
+
+const rows = (output: string): Map<string, string[]> => new Map(output.split('\n')
+  .filter(line => line.startsWith('| ') && !line.startsWith('| route') && !line.startsWith('| ---'))
+  .map(line => line.slice(2, -2).split(' | '))
+  .map(cells => [cells[0]!, cells.slice(1)]))
+const num = (cell: string | undefined): number => Number((cell ?? '').replace(/,/g, '').replace(/ B$/, ''))
+
+t.test('pnpm bench --smoke prints the whole table with sane numbers', { timeout: 120_000, skip: existsSync(bench) ? false : 'build first (pnpm build)' }, async t => {
+  const profiles = mkdtempSync(join(tmpdir(), 'wx-login-bench-test-'))
+  t.teardown(() => rmSync(profiles, { recursive: true, force: true }))
+  const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+    execFile(process.execPath, [bench, '--smoke', '--profile', profiles], { cwd: demo, timeout: 110_000, env: { ...process.env, MYSQL_URL: MYSQL_SERVER_URL, REDIS_URL } }, (err, stdout, stderr) => {
+      if (err !== null) reject(new Error(`${err.message}\n${stdout}\n${stderr}`))
+      else resolve({ stdout })
+    })
+  })
+  const table = rows(stdout)
+  t.match(stdout, /setup: 2,000 sessions .* in [\d.]+ s/, 'says how long creating the sessions took')
+  t.match(stdout, /last-seen interval 1\.0 s/, 'says when last-seen writes are due')
+  for (const name of ['public GET /api/ping (baseline)', 'protected GET /api/me (wx-login)', 'anchor: one Redis GET per request',
+    'anchor: @fastify/jwt verify', 'anchor: @fastify/session, Redis store']) {
+    const cells = table.get(name)
+    t.ok(cells, `row: ${name}`)
+    const [rps, ratio, p50, p99, redis, mysql, , failed] = cells ?? []
+    t.ok(num(rps) > 0, `${name}: req/s`)
+    t.ok(num(ratio) > 0, `${name}: ratio to public`)
+    t.ok(num(p50) > 0 && num(p99) >= num(p50), `${name}: p50 <= p99`)
+    t.ok(num(redis) >= 0 && num(mysql) >= 0, `${name}: store counts`)
+    t.equal(num(failed), 0, `${name}: no failed requests`)
+  }
+  t.equal(table.get('public GET /api/ping (baseline)')?.[1], '1.00')
+  t.ok(num(table.get('anchor: one Redis GET per request')?.[4]) >= 1, 'the Redis anchor costs at least its GET')
+  t.match(table.get('protected GET /api/me (wx-login)')?.[6], /^-?[\d,]+ B \(heap -?[\d,]+ B\)$/, 'RSS and heap per cached session')
+  const login = table.get('login POST /auth/wechat/login (autocannon -c 50, mock)')
+  t.ok(login !== undefined && num(login[0]) > 0, 'login row')
+  t.match(stdout, /CPU profiles of the first server .* µs a protected request/, 'profiles the protected route against the public one')
+  t.match(stdout, /login CPU profile of the server: [\d,]+ µs busy a login/, 'profiles the logins')
+  t.ok(existsSync(join(profiles, 'api-me-1.cpuprofile')) && existsSync(join(profiles, 'login.cpuprofile')), 'keeps the .cpuprofile files')
+})
+
+t.test('bench flags', async t => {
+  t.same(parseBenchArgs([]), { sessions: 100_000, dist: 'uniform', instances: 1, duration: 10, rounds: 3, connections: 50, idleTtl: 6000, warmup: 5, smoke: false })
+  t.match(parseBenchArgs(['--', '--sessions', '1000000', '--dist', 'zipf', '--instances', '2', '--duration', '20', '--rounds', '5', '--connections', '100', '--idle-ttl', '100', '--warmup', '2']),
+    { sessions: 1_000_000, dist: 'zipf', instances: 2, duration: 20, rounds: 5, connections: 100, idleTtl: 100, warmup: 2 })
+  t.match(parseBenchArgs(['--smoke', '--sessions', '500']), { smoke: true, sessions: 500, duration: 1, rounds: 1 }, 'explicit flags win over --smoke')
+  t.throws(() => parseBenchArgs(['--dist', 'pareto']), /--dist is uniform or zipf/)
+  t.throws(() => parseBenchArgs(['--instances', '3']), /--instances is 1 or 2/)
+  t.throws(() => parseBenchArgs(['--sessions']), /--sessions needs a number/)
+  t.throws(() => parseBenchArgs(['--fast']), /unknown flag --fast/)
+  t.equal(touchIntervalMs(100), 1000)
+  t.equal(touchIntervalMs(7 * 24 * 3600), 60_000)
+})
+
+t.test('bench helpers', async t => {
+  t.equal(median([3, 1, 2]), 2)
+  t.equal(median([4, 1, 2, 3]), 2.5)
+  const delta = countDelta({ redis: new Map([['get', 10], ['info', 5]]), mysql: 100 }, { redis: new Map([['get', 40], ['info', 6], ['eval', 3]]), mysql: 108 })
+  t.same(delta, { redis: 33, mysql: 7, redisByCommand: [['get', 30], ['eval', 3]] }, 'without the readings themselves, new commands included')
+  t.throws(() => requireWrk('wx-login-bench-no-such-wrk'), /needs wrk[\s\S]*apt-get install -y wrk/, 'says how to install wrk')
+})
+
+t.test('the @fastify/session anchor store keeps sessions in Redis', async t => {
+  const redis = new Redis(REDIS_URL)
+  t.teardown(() => redis.quit())
+  const store = ioredisSessionStore(redis, ownRedisPrefix(t, 'bench-session'))
+  const call = (fn: (cb: (err?: unknown, value?: unknown) => void) => void): Promise<unknown> =>
+    new Promise((resolve, reject) => fn((err, value) => { if (err) reject(err); else resolve(value) }))
+  const session = { cookie: { originalMaxAge: 60_000 }, user: benchUser(0) }
+  await call(cb => store.set('s1', session as never, cb))
+  t.same(await call(cb => store.get('s1', cb)), session)
+  await call(cb => store.destroy('s1', cb))
+  t.equal(await call(cb => store.get('s1', cb)), null)
+})
