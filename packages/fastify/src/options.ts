@@ -67,7 +67,7 @@ export interface WxLoginOptions extends UserHooks {
   redisTimeout?: number
   /**
    * The in-process session cache in front of Redis, kept correct by Redis
-   * pub/sub; false turns it off. Default { maxEntries: 100000, maxBytes: 64 MiB, ttl: 60000 }.
+   * pub/sub; false turns it off. Default { maxEntries: 100000, maxBytes: 64 MiB, ttl: 600000 }.
    */
   localCache?: false | Partial<LocalCacheOptions>
   /**
@@ -176,7 +176,8 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
     localCache = {
       maxEntries: positive('localCache.maxEntries', given.maxEntries, 100_000),
       maxBytes: positive('localCache.maxBytes', given.maxBytes, 64 * 1024 * 1024),
-      ttl: positive('localCache.ttl', given.ttl, 60 * SECOND)
+      // A backstop only: invalidations and the failure replay keep entries correct.
+      ttl: positive('localCache.ttl', given.ttl, 10 * 60 * SECOND)
     }
   }
 

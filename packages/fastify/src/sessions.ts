@@ -82,8 +82,8 @@ const REPLAY_KICK_MS = 100
  * dies), the flag stays and every instance retries it from the record every
  * REVOCATION_REPLAY_MS; until then this instance skips the cache for it.
  * No write path can bring a copy back: cache writes are refused by the
- * marker, last-seen writes only update copies that still exist, and local
- * copies read before an invalidation was heard are refused.
+ * marker, last-seen is written to the record only, and local copies read
+ * before an invalidation was heard are refused.
  *
  * Nor can a failover: a revocation is finished only once the primary's
  * replicas have it, and after any cache failure this instance sees (a
@@ -264,18 +264,19 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
     await ended(evicted.filter(s => s !== null), 'replaced', fresh.userId)
   }
 
+  /**
+   * Last-seen goes to the record only. A Redis copy keeps the last-seen it
+   * was written with and expires at that idle deadline; a copy that looks
+   * idle asks the record (check), so nothing is lost by not refreshing it,
+   * and a busy session costs no Redis command per touch.
+   */
   async function writeTouches (batch: SessionRecord[], lastSeenAt: number): Promise<void> {
     try {
       await sessions.touch(batch.map(s => s.tokenHash), lastSeenAt)
     } catch (err) {
       // Sliding expiry is best effort: a missed touch only shortens a session.
       log.warn({ err: { message: (err as Error).message } }, 'wx-login: could not record last-seen')
-      return
     }
-    if (cache === null || !cache.available) return
-    const at = now()
-    await Promise.all(batch.filter(s => deadline(s) > at).map(s =>
-      cache.refresh(s, deadline(s) - at).catch((err: unknown) => cacheFailed(err, 'write'))))
   }
 
   function flushTouches (): Promise<void> {

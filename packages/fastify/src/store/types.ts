@@ -83,8 +83,6 @@ export interface SessionCache {
   get (tokenHash: string): Promise<SessionRecord | null>
   /** Caches a copy, unless the session was revoked (a marker outlives it). */
   add (record: SessionRecord, ttlMs: number): Promise<void>
-  /** Updates a copy that still exists (newer last-seen); never creates one. */
-  refresh (record: SessionRecord, ttlMs: number): Promise<void>
   /**
    * Drops the copies, leaves markers that refuse late writes of them, and
    * tells every instance to drop its local ones. Throws unless all of it is
