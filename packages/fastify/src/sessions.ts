@@ -62,8 +62,8 @@ export interface SessionManager {
   close (): Promise<void>
 }
 
-// Last-seen updates are written together, this often.
-const TOUCH_BATCH_MS = 100
+// Last-seen updates are written together, this often: at 100k active sessions, about 4 statements a second (500 hashes each).
+const TOUCH_BATCH_MS = 1000
 const REPLAY_BATCH = 500
 // This instance's unfinished revocations are retried this often (no call is made while Redis is benched).
 const REVOCATION_RETRY_MS = 100
