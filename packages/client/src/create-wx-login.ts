@@ -109,7 +109,7 @@ export function createWxLogin<User = WxLoginUser> (options: WxLoginOptions<User>
     if (pending) return (await pending).token
     const stored = read()
     if (stored && 'ended' in stored) {
-      throw new SessionEndedError('the session ended (' + stored.ended + '); call login() to sign in again', stored.ended, stored.until)
+      throw new SessionEndedError('session ended: ' + stored.ended, stored.ended, stored.until)
     }
     return getToken() || (await login()).token
   }
@@ -148,7 +148,7 @@ export function createWxLogin<User = WxLoginUser> (options: WxLoginOptions<User>
   /** Clears the token the server ended (once, whoever meets the refusal first) and tells the app. */
   function endSession (res: ServerResponse, refused: Refusal, token: string): SessionEndedError {
     const reason = refused.reason as TokenRefusal
-    const err = new SessionEndedError(refused.message || 'the session ended (' + reason + ')', reason, refused.until, { statusCode: res.statusCode, code: refused.code, res })
+    const err = new SessionEndedError(refused.message || 'session ended: ' + reason, reason, refused.until, { statusCode: res.statusCode, code: refused.code, res })
     const stored = read()
     if (stored && 'token' in stored && stored.token === token) {
       api.setStorageSync(tokenKey, { ended: reason, until: refused.until })

@@ -13,9 +13,11 @@ export function readDevice (api: WxLike): LoginDevice | undefined {
   let found
   try {
     const can = (name: 'getDeviceInfo' | 'getAppBaseInfo'): boolean => typeof api[name] === 'function' && (!api.canIUse || api.canIUse(name))
-    const info: Record<string, unknown> = can('getDeviceInfo') || can('getAppBaseInfo')
-      ? { ...(can('getDeviceInfo') ? api.getDeviceInfo!() : {}), ...(can('getAppBaseInfo') ? api.getAppBaseInfo!() : {}) }
-      : { ...(api.getSystemInfoSync ? api.getSystemInfoSync() : {}) }
+    const hasDevice = can('getDeviceInfo')
+    const hasAppBase = can('getAppBaseInfo')
+    const info = (hasDevice || hasAppBase
+      ? { ...(hasDevice ? api.getDeviceInfo!() : {}), ...(hasAppBase ? api.getAppBaseInfo!() : {}) }
+      : api.getSystemInfoSync ? api.getSystemInfoSync() : {}) as Record<string, unknown>
     for (const key of FIELDS) {
       const value = info[key]
       if (typeof value === 'string' && value) found = device[key] = value.slice(0, 64)

@@ -3,7 +3,6 @@ import type { WxLoginUser } from '../src/index.js'
 import { startTestServer } from './fixtures/server.js'
 
 const server = await startTestServer(t, 'refresh')
-const HOUR = 60 * 60 * 1000
 
 const sent = (url: string, since: number): Array<string | undefined> =>
   server.seen.slice(since).filter((r) => r.url === url).map((r) => r.authorization)
