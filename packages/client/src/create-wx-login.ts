@@ -205,7 +205,8 @@ export function createWxLogin<User = WxLoginUser> (options: WxLoginOptions<User>
 
   /** One of the session routes: its answer's data when 2xx, else a WxLoginError with the server's code. */
   async function sessionCall<T> (method: 'GET' | 'DELETE', path: string): Promise<T> {
-    const res = await transfer<WxResponse<T>>('request', { url: path, method })
+    // wx sends `content-type: application/json` whatever the method; a server may refuse that with no body (Fastify does).
+    const res = await transfer<WxResponse<T>>('request', { url: path, method, data: {} })
     if (res.statusCode > 299) {
       const body = errorBody(res)
       throw new WxLoginError(body.message || 'HTTP ' + res.statusCode, { statusCode: res.statusCode, code: body.code, res })
