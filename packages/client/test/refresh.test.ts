@@ -1,8 +1,9 @@
 import t from 'tap'
-import type { WxLoginUser } from '../src/index.js'
+import type { WxLike, WxLoginUser } from '../src/index.js'
 import { startTestServer } from './fixtures/server.js'
 
 const server = await startTestServer(t, 'refresh')
+const HOUR = 60 * 60 * 1000
 
 const sent = (url: string, since: number): Array<string | undefined> =>
   server.seen.slice(since).filter((r) => r.url === url).map((r) => r.authorization)
@@ -35,6 +36,60 @@ t.test('the stored token records its expiry and its life on the server’s clock
   t.ok(stored.receivedAt >= before && stored.receivedAt <= Date.now())
   // The server's Date header has whole seconds: the life is known to within one.
   t.ok(Math.abs(stored.ttl - (Date.parse(expiresAt) - stored.receivedAt)) < 2000, 'ttl = expiresAt - the server’s now')
+})
+
+/** A wx whose answers pass through `rewrite` first (headers as WeChat spells them, another server's body …). */
+function rewriting (real: ReturnType<typeof server.newWx>, rewrite: (res: { header: Record<string, string>, data: unknown }) => { header?: Record<string, string>, data: unknown }): WxLike {
+  return {
+    login: (o) => real.login(o),
+    request: (o) => real.request({ ...o, success: (res) => o.success!({ ...res, ...rewrite(res as never) } as never) }),
+    uploadFile: (o) => real.uploadFile(o),
+    downloadFile: (o) => real.downloadFile(o),
+    getStorageSync: (k) => real.getStorageSync(k),
+    setStorageSync: (k, v) => real.setStorageSync(k, v),
+    removeStorageSync: (k) => real.removeStorageSync(k)
+  }
+}
+
+t.test('the life is measured on the server’s clock: the Date header however it is spelled, else the device’s', async (t) => {
+  const DAY = 24 * HOUR
+  // WeChat hands headers over as the server spelled them ('Date'); here the server's clock is a day behind the phone's.
+  const behind = server.newWx()
+  const { expiresAt } = await server.newClient({}, rewriting(behind, ({ header, data }) => {
+    const { date, ...rest } = header
+    return { header: { ...rest, Date: new Date(Date.parse(date!) - DAY).toUTCString() }, data }
+  })).auth.login()
+  const stored = behind.getStorageSync('token') as Stored
+  t.ok(Math.abs(stored.ttl - (Date.parse(expiresAt) - (stored.receivedAt - DAY))) < 2000, 'a day longer than the device clock would say')
+
+  const noHeader = server.newWx()
+  await server.newClient({}, rewriting(noHeader, ({ data }) => ({ header: undefined, data }))).auth.login()
+  const plain = noHeader.getStorageSync('token') as Stored
+  t.equal(plain.ttl, Date.parse(plain.expiresAt) - plain.receivedAt, 'without headers, the device’s clock')
+
+  // A server that answers no expiresAt: the expiry is unknown, never treated as expired, never refreshed.
+  const noExpiry = server.newWx()
+  const { auth } = server.newClient({}, rewriting(noExpiry, ({ header, data }) => {
+    const { expiresAt: _, ...rest } = (data ?? {}) as Record<string, unknown>
+    return { header, data: rest }
+  }))
+  await auth.login()
+  const unknown = noExpiry.getStorageSync('token') as Stored
+  t.equal(unknown.expiresAt, undefined)
+  t.ok(!(unknown.ttl > 0))
+  const since = server.seen.length
+  t.equal((await auth.request({ url: '/api/me' })).statusCode, 200)
+  await wait(50)
+  t.equal(refreshesSince(since), 0)
+})
+
+t.test('a refusal met while the refresh runs: one login, the request retried', async (t) => {
+  const { auth, wx } = server.newClient()
+  await auth.login()
+  age(wx.storage, 0.9)
+  server.travel(40 * 24 * HOUR)
+  t.equal((await auth.request({ url: '/api/me' })).statusCode, 200)
+  t.equal(wx.loginCount, 2)
 })
 
 t.test('an expired stored token is not sent: the client logs in first', async (t) => {

@@ -45,7 +45,7 @@ t.test('device fields: canIUse is asked, strings only, each cut to 64 characters
     }
   }
   const since = server.seen.length
-  await server.newClient({}, shim as never).auth.login()
+  await server.newClient({}, shim).auth.login()
   const device = loginBodies(since)[0]!.device as LoginDevice
   t.equal(systemInfoCalls, 1)
   t.same(device, { platform: 'devtools', brand: 'devtools', model: 'x'.repeat(64) })
@@ -56,7 +56,7 @@ t.test('device fields: canIUse is asked, strings only, each cut to 64 characters
   const none = { ...shim, getSystemInfoSync: undefined }
   for (const wx of [throwing, empty, none]) {
     const before = server.seen.length
-    await server.newClient({}, wx as never).auth.login()
+    await server.newClient({}, wx).auth.login()
     t.equal(loginBodies(before)[0]!.device, undefined)
   }
   const before = server.seen.length
