@@ -164,7 +164,7 @@ export interface WxLoginOptions<User = WxLoginUser> {
   onLogout?: () => void
   /**
    * Called once when the server ends the session (a refusal not in `reloginOn`), after the token was
-   * cleared. Until `login()` is called again, authorized calls reject with that SessionEndedError.
+   * cleared. Until `login()` is called again, authorized calls reject with a SessionEndedError of the same reason.
    */
   onSessionEnded?: (ended: SessionEndedError) => void
   /** Called with every error a call rejects with (a WxLoginError subclass), before it rejects. */
