@@ -1,7 +1,7 @@
 import type { Authenticate } from './authenticate.js'
 import type { BanOptions } from './bans.js'
 import type { IssuedToken } from './sessions.js'
-import type { WxSession, WxUser } from './types.js'
+import type { WxSession, WxSessionInfo, WxUser } from './types.js'
 import type { WechatServerApi } from './wechat-services.js'
 
 /** What the plugin adds to the Fastify instance as `app.wxLogin`. */
@@ -21,6 +21,13 @@ export interface WxLoginApi extends WechatServerApi {
   ban (userId: string | number, options?: BanOptions): Promise<void>
   /** Lifts a ban; the user logs in again as usual. */
   unban (userId: string | number): Promise<void>
+  /** The user's live sessions (devices), newest first: for admin tools and `GET {prefix}/sessions`. */
+  listSessions (userId: string | number): Promise<WxSessionInfo[]>
+  /**
+   * Ends one session by its id (reason REVOKED); with `userId`, only if it is
+   * that user's. Resolves false when no such live session exists.
+   */
+  revokeSession (sessionId: string, userId?: string | number): Promise<boolean>
   /**
    * Issues a token without a WeChat login (tests, admin tools): for a user
    * object, or for the id of a user in the built-in users table.

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from './errors.js'
 import type { TokenReader } from './auth-header.js'
-import type { SessionManager } from './sessions.js'
+import type { Refusal, SessionManager, Verdict } from './sessions.js'
 import type { WxSession } from './types.js'
 
 // A request decorator (not an ad-hoc property) keeps the request's shape stable.
@@ -9,8 +9,26 @@ export const SESSION = 'wxLoginSession'
 
 type AuthenticatedRequest = FastifyRequest & { [SESSION]: WxSession | null }
 
+// Each reason a token is refused has its own stable code (README, "Errors").
+const REFUSALS: Record<Exclude<Refusal, 'banned'>, new () => Error> = {
+  invalid: errors.TokenInvalid,
+  expired: errors.TokenExpired,
+  idle: errors.TokenIdle,
+  revoked: errors.TokenRevoked,
+  replaced: errors.TokenReplaced
+}
+
 export function sessionOf (request: FastifyRequest): WxSession | null {
   return (request as AuthenticatedRequest)[SESSION]
+}
+
+type Refused = Exclude<Verdict, { session: unknown }>
+
+/** The error that answers a refused token: 401 with the reason's code, or 403 for a ban. */
+export function refusalError (reply: FastifyReply, verdict: Refused): Error {
+  if (verdict.refused === 'banned') return new errors.Banned(verdict.until ?? null)
+  reply.header('www-authenticate', 'Bearer error="invalid_token"')
+  return new REFUSALS[verdict.refused]()
 }
 
 /**
@@ -33,22 +51,25 @@ export function createAuthenticate (sessions: SessionManager, readToken: TokenRe
     ;(request as unknown as Record<string, unknown>)[decoratorName] = session.user
   }
 
-  function refuse (reply: FastifyReply, missing: boolean): Error {
-    reply.header('www-authenticate', missing ? 'Bearer' : 'Bearer error="invalid_token"')
-    return missing ? new errors.TokenMissing() : new errors.TokenInvalid()
+  function refuse (reply: FastifyReply, verdict: Refused | 'missing'): Error {
+    if (verdict === 'missing') {
+      reply.header('www-authenticate', 'Bearer')
+      return new errors.TokenMissing()
+    }
+    return refusalError(reply, verdict)
   }
 
   function authenticate (request: FastifyRequest, reply: FastifyReply, done?: (err?: Error) => void): Promise<void> | undefined {
     const token = readToken(request)
     let failure: Error | undefined
     if (token === undefined) {
-      failure = refuse(reply, true)
+      failure = refuse(reply, 'missing')
     } else {
       const local = sessions.peek(token)
       if (local === undefined) {
-        const checked = sessions.verify(token).then(session => {
-          if (session === null) throw refuse(reply, false)
-          accept(request, session)
+        const checked = sessions.check(token).then(verdict => {
+          if (!('session' in verdict)) throw refuse(reply, verdict)
+          accept(request, verdict.session)
         })
         if (done === undefined) return checked
         checked.then(() => done(), done)

@@ -1,7 +1,8 @@
 import { errors } from './errors.js'
+import { events } from './events.js'
 import type { IssuedToken, SessionManager } from './sessions.js'
 import type { StoreGuard } from './store/guard.js'
-import type { BanStore } from './store/types.js'
+import type { BanStore, SessionDetails } from './store/types.js'
 import type { WxUser } from './types.js'
 
 export interface BanOptions {
@@ -17,7 +18,7 @@ export interface Bans {
   /** Throws FST_WX_LOGIN_BANNED (403) while the user is banned. */
   check (userId: string | number): Promise<void>
   /** Issues a session, then takes it back if a ban was written meanwhile. */
-  issueUnlessBanned (user: WxUser): Promise<IssuedToken>
+  issueUnlessBanned (user: WxUser, details?: SessionDetails): Promise<IssuedToken & { sessionId: string }>
   /** Ends the sessions of bans some instance saved but did not finish (it crashed). */
   finishPending (): Promise<void>
 }
@@ -57,8 +58,9 @@ export function createBans (store: BanStore | undefined, sessions: SessionManage
       if (reason !== null && (typeof reason !== 'string' || reason.length > 255)) throw new TypeError('@wx-login/fastify: ban `reason` must be a string of at most 255 characters')
       const bans = required()
       await guard(bans.save(String(userId), { until, reason }, now()))
-      await sessions.revokeAll(userId)
+      await sessions.revokeAll(userId, 'banned')
       await guard(bans.sessionsEnded(String(userId)))
+      if (events.ban.hasSubscribers) events.ban.publish({ userId: String(userId), until })
     },
 
     async unban (userId) {
@@ -67,8 +69,8 @@ export function createBans (store: BanStore | undefined, sessions: SessionManage
 
     check,
 
-    async issueUnlessBanned (user) {
-      const issued = await sessions.issue(user)
+    async issueUnlessBanned (user, details) {
+      const issued = await sessions.issue(user, details)
       // A ban written while this login ran may have ended the user's sessions
       // just before this one was stored: look again, and take it back.
       await check(user.id).catch(async (err: unknown) => {
@@ -81,7 +83,7 @@ export function createBans (store: BanStore | undefined, sessions: SessionManage
     async finishPending () {
       if (store === undefined) return
       for (const userId of await store.unfinished(FINISH_BATCH)) {
-        await sessions.revokeAll(userId)
+        await sessions.revokeAll(userId, 'banned')
         await store.sessionsEnded(userId)
       }
     }

@@ -1,9 +1,18 @@
 import type { FastifyRequest } from 'fastify'
 import { errors } from './errors.js'
+import { events } from './events.js'
 import type { Bans } from './bans.js'
 import type { UserStore } from './store/types.js'
-import type { UserHooks, WxIdentity, WxUser } from './types.js'
+import type { UserHooks, WxDevice, WxIdentity, WxUser } from './types.js'
 import type { SharedWechatSession } from './wechat/shared-code-exchange.js'
+
+/** What POST {prefix}/login carries. */
+export interface LoginBody {
+  code: string
+  /** With several apps: which mini program. */
+  appid?: string
+  device?: WxDevice
+}
 
 export interface LoginResult {
   token: string
@@ -46,8 +55,8 @@ export function createLogin (options: LoginServiceOptions) {
     return { user, isNewUser: created }
   }
 
-  return async function login (code: string, request: FastifyRequest, appId?: string): Promise<LoginResult> {
-    const app = options.resolveApp(appId)
+  return async function login ({ code, appid, device }: LoginBody, request: FastifyRequest): Promise<LoginResult> {
+    const app = options.resolveApp(appid)
     const wechat = await options.code2Session(app.appId, code)
     const identity: WxIdentity = { appId: app.appId, openid: wechat.openid, unionid: wechat.unionid }
     // The session_key belongs to the identity, not the user: stored alongside, not after.
@@ -57,7 +66,8 @@ export function createLogin (options: LoginServiceOptions) {
     ])
     await options.bans.check(user.id)
     if (options.onLogin !== undefined) await options.onLogin({ user, identity, isNewUser, request })
-    const { token, expiresAt } = await options.bans.issueUnlessBanned(user)
+    const { token, expiresAt, sessionId } = await options.bans.issueUnlessBanned(user, { device: device ?? null, ip: request.ip ?? null })
+    if (events.login.hasSubscribers) events.login.publish({ userId: String(user.id), appId: app.appId, sessionId, isNewUser })
     return { token, expiresAt, user, isNewUser }
   }
 }

@@ -37,6 +37,16 @@ export interface WxLoginOptions extends UserHooks {
   autoRegister?: boolean
   /** Keep at most this many live sessions per user; 0 = unlimited. */
   maxSessionsPerUser?: number
+  /** Keep at most this many live sessions per user on one kind of device (phone, pc, devtools, other); 0 = unlimited. */
+  maxSessionsPerPlatform?: number
+  /** Past a limit: end the oldest sessions (reason REPLACED), or refuse the new login with 409. Default 'evict-oldest'. */
+  sessionPolicy?: 'evict-oldest' | 'reject-new'
+  /** How long after the first login a session may be refreshed (POST {prefix}/refresh), ms. Default 90 days. */
+  maxLifetime?: number
+  /** How long a refreshed token's old value keeps working (requests in flight), ms. Default 30 s. */
+  refreshGrace?: number
+  /** How long ended sessions are kept to answer why a token is refused (pruneSessions honours it), ms. Default 7 days. */
+  endedRetention?: number
   /** Prefix of the MySQL table names. Default 'wx_'. */
   tablePrefix?: string
   /** Prefix of the Redis keys. Default 'wx-login:'. */
@@ -114,8 +124,15 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
 
   const tokenTtl = positive('tokenTtl', options.tokenTtl, 30 * DAY)
   const idleTtl = positive('idleTtl', options.idleTtl, 7 * DAY)
-  const maxSessionsPerUser = options.maxSessionsPerUser ?? 0
-  if (!Number.isInteger(maxSessionsPerUser) || maxSessionsPerUser < 0) fail('maxSessionsPerUser must be a whole number (0 = unlimited)')
+  const [maxSessionsPerUser, maxSessionsPerPlatform] = (['maxSessionsPerUser', 'maxSessionsPerPlatform'] as const).map(name => {
+    const value = options[name] ?? 0
+    if (!Number.isInteger(value) || value < 0) fail(`${name} must be a whole number (0 = unlimited)`)
+    return value
+  }) as [number, number]
+  const sessionPolicy = options.sessionPolicy ?? 'evict-oldest'
+  if (sessionPolicy !== 'evict-oldest' && sessionPolicy !== 'reject-new') fail("sessionPolicy must be 'evict-oldest' or 'reject-new'")
+  const maxLifetime = positive('maxLifetime', options.maxLifetime, 90 * DAY)
+  if (maxLifetime < tokenTtl && options.maxLifetime !== undefined) fail('maxLifetime must be at least tokenTtl')
   const wechatRetries = options.wechatRetries ?? 2
   if (!Number.isInteger(wechatRetries) || wechatRetries < 0 || wechatRetries > 5) fail('wechatRetries must be a whole number from 0 to 5')
   for (const name of ['autoRegister', 'migrate', 'linkByUnionId'] as const) {
@@ -178,6 +195,11 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
     touchInterval: Math.min(idleTtl / 100, 60 * SECOND),
     autoRegister: options.autoRegister ?? true,
     maxSessionsPerUser,
+    maxSessionsPerPlatform,
+    sessionPolicy,
+    maxLifetime: Math.max(maxLifetime, tokenTtl),
+    refreshGrace: positive('refreshGrace', options.refreshGrace, 30 * SECOND),
+    endedRetention: positive('endedRetention', options.endedRetention, 7 * DAY),
     tablePrefix: text('tablePrefix', options.tablePrefix, 'wx_', TABLE_PREFIX_PATTERN),
     redisPrefix: text('redisPrefix', options.redisPrefix, 'wx-login:', /^[\w:.-]{0,64}$/),
     decoratorName: text('decoratorName', options.decoratorName, 'user', /^[A-Za-z_$][\w$]*$/),

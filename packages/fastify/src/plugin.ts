@@ -80,7 +80,10 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     tokenTtl: options.tokenTtl,
     idleTtl: options.idleTtl,
     touchInterval: options.touchInterval,
-    maxSessionsPerUser: options.maxSessionsPerUser,
+    maxLifetime: options.maxLifetime,
+    refreshGrace: options.refreshGrace,
+    endedRetention: options.endedRetention,
+    policy: { maxSessionsPerUser: options.maxSessionsPerUser, maxSessionsPerPlatform: options.maxSessionsPerPlatform, sessionPolicy: options.sessionPolicy },
     log,
     store,
     localCache,
@@ -124,6 +127,8 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     revokeAll: userId => sessions.revokeAll(userId),
     ban: (userId, banOptions) => bans.ban(userId, banOptions),
     unban: userId => bans.unban(userId),
+    listSessions: userId => sessions.list(userId),
+    revokeSession: (sessionId, userId) => sessions.revokeSession(sessionId, userId),
     async issueToken (user) {
       if (typeof user === 'object') return await sessions.issue(user)
       const found = await store(stores.users.findById(user))
@@ -154,6 +159,7 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     prefix: options.prefix,
     api,
     login,
+    refresh: token => sessions.refresh(token),
     readToken,
     getPhoneNumber: wechat.api.getPhoneNumber,
     rateLimit: options.rateLimit,

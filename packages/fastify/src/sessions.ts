@@ -1,19 +1,29 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from './clock.js'
+import { events, sessionsEnded } from './events.js'
+import { sessionIdOf } from './session-id.js'
+import { policyIsActive, sessionsOverLimit, type SessionPolicy } from './session-policy.js'
 import { generateToken, hashToken, isWellFormedToken } from './token.js'
 import type { StoreGuard } from './store/guard.js'
 import type { LocalSessionCache } from './store/local-cache.js'
-import type { RevokedSession, WxLoginStores } from './store/types.js'
-import type { SessionRecord, WxSession, WxUser } from './types.js'
+import type { RevokedSession, SessionDetails, StoredSession, WxLoginStores } from './store/types.js'
+import type { EndReason, SessionRecord, WxSession, WxSessionInfo, WxUser } from './types.js'
+import { errors } from './errors.js'
 
 export interface SessionManagerOptions {
   stores: WxLoginStores
   clock: Clock
   tokenTtl: number
   idleTtl: number
+  /** A session is refreshed up to this long after its first login. */
+  maxLifetime: number
+  /** A refreshed token's old value keeps working this long (requests in flight). */
+  refreshGrace: number
+  /** Ended sessions are kept this long, to answer why a token is refused. */
+  endedRetention: number
   /** last-seen is written at most this often per session (sliding expiry). */
   touchInterval: number
-  maxSessionsPerUser: number
+  policy: SessionPolicy
   log: FastifyBaseLogger
   /** Turns store failures into 503s. */
   store: StoreGuard
@@ -24,13 +34,26 @@ export interface SessionManagerOptions {
 
 export interface IssuedToken { token: string, expiresAt: number }
 
+/** Why a token is refused: the 401/403 answers name it. */
+export type Refusal = 'invalid' | 'expired' | 'idle' | EndReason
+
+/** A token's check: its live session, or why it is refused (with when a ban ends). */
+export type Verdict = { session: WxSession } | { refused: Refusal, until?: number | null }
+
 export interface SessionManager {
-  issue (user: WxUser): Promise<IssuedToken>
-  /** From this process's cache only: a live session, or undefined (ask `verify`). */
+  /** Opens a session; throws FST_WX_LOGIN_SESSION_LIMIT when the policy refuses it. */
+  issue (user: WxUser, details?: SessionDetails): Promise<IssuedToken & { sessionId: string }>
+  /** From this process's cache only: a live session, or undefined (ask `check`). */
   peek (token: string): WxSession | undefined
+  check (token: string): Promise<Verdict>
   verify (token: string): Promise<WxSession | null>
+  /** A new token for the same session, the old one living `refreshGrace` longer. */
+  refresh (token: string): Promise<IssuedToken | { refused: Refusal, until?: number | null }>
   revoke (token: string): Promise<void>
-  revokeAll (userId: string | number): Promise<number>
+  revokeAll (userId: string | number, reason?: EndReason): Promise<number>
+  /** Ends one session (of `userId` only, when given); false when there was none live. */
+  revokeSession (sessionId: string, userId?: string | number): Promise<boolean>
+  list (userId: string | number): Promise<WxSessionInfo[]>
   /** Drops local copies of sessions another instance revoked. */
   forgetLocal (tokenHashes: string[]): void
   /** Finishes revocations whose cache copies may remain (recorded in MySQL by any instance). */
@@ -70,7 +93,8 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
   let cancelTouch: (() => void) | undefined
 
   const deadline = (s: SessionRecord): number => Math.min(s.expiresAt, s.lastSeenAt + idleTtl)
-  const toSession = (s: SessionRecord): WxSession => ({ user: s.user, expiresAt: s.expiresAt, lastSeenAt: s.lastSeenAt })
+  const toSession = (s: SessionRecord): WxSession => ({ sessionId: s.sessionId, user: s.user, expiresAt: s.expiresAt, lastSeenAt: s.lastSeenAt })
+  const live = (stored: StoredSession): boolean => stored.revokedAt === null && stored.endReason === null
 
   function cacheFailed (err: unknown, what: string): void {
     log.warn({ err: { message: (err as Error).message } }, `wx-login: Redis ${what} failed; using MySQL`)
@@ -127,10 +151,10 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
     await dropCopies(pending)
   }
 
-  /** The session from the cache, else from the record (cached on the way). */
-  async function load (tokenHash: string): Promise<{ session: SessionRecord | null, fromCache: boolean }> {
-    const fromRecord = async (): Promise<{ session: SessionRecord | null, fromCache: false }> =>
-      ({ session: await record(sessions.find(tokenHash)), fromCache: false })
+  /** The session from the cache, else from the record (a live one is cached on the way). */
+  async function load (tokenHash: string): Promise<{ stored: StoredSession | null, fromCache: boolean }> {
+    const fromRecord = async (): Promise<{ stored: StoredSession | null, fromCache: false }> =>
+      ({ stored: await record(sessions.find(tokenHash)), fromCache: false })
     if (cache === null || !cache.available || unconfirmed.has(tokenHash)) return await fromRecord()
     let cached: SessionRecord | null | undefined
     try {
@@ -138,10 +162,46 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
     } catch (err) {
       cacheFailed(err, 'read')
     }
-    if (cached !== null && cached !== undefined) return { session: cached, fromCache: true }
-    const stored = await fromRecord()
-    if (cached === null && stored.session !== null) await cacheAdd(stored.session)
-    return stored
+    if (cached !== null && cached !== undefined) return { stored: { record: cached, revokedAt: null, endReason: null }, fromCache: true }
+    const found = await fromRecord()
+    if (cached === null && found.stored !== null && live(found.stored)) await cacheAdd(found.stored.record)
+    return found
+  }
+
+  /** Why a stored session no longer counts at `at`, or null while it is live. */
+  function endOf (stored: StoredSession, at: number): Refusal | null {
+    if (stored.revokedAt !== null) return stored.endReason ?? 'revoked'
+    if (stored.record.expiresAt <= at) return stored.endReason ?? 'expired'
+    if (stored.record.lastSeenAt + idleTtl <= at) return 'idle'
+    return null
+  }
+
+  /** A banned user's tokens answer 403 with the ban's end while it lasts; after, "revoked". */
+  async function refusal (reason: Refusal, userId: string): Promise<Verdict> {
+    if (reason !== 'banned') return { refused: reason }
+    const ban = stores.bans === undefined ? null : await record(stores.bans.find(userId, now()))
+    return ban === null ? { refused: 'revoked' } : { refused: 'banned', until: ban.until }
+  }
+
+  async function ended (revoked: RevokedSession[], reason: EndReason, userId?: string): Promise<number> {
+    await forget(revoked)
+    sessionsEnded({ reason, count: revoked.length, userId })
+    return revoked.length
+  }
+
+  /** Applies the session policy to the user's live sessions, the new one included. */
+  async function enforcePolicy (fresh: SessionRecord): Promise<void> {
+    if (!policyIsActive(options.policy)) return
+    const at = now()
+    const excess = sessionsOverLimit(options.policy, await record(sessions.listActive(fresh.userId, at, at - idleTtl)))
+    if (options.policy.sessionPolicy === 'reject-new') {
+      if (!excess.some(s => s.tokenHash === fresh.tokenHash)) return
+      const refused = await record(sessions.revoke(fresh.tokenHash, at, 'revoked'))
+      await forget(refused === null ? [] : [refused])
+      throw new errors.SessionLimit()
+    }
+    const evicted = await Promise.all(excess.map(s => record(sessions.revoke(s.tokenHash, at, 'replaced'))))
+    await ended(evicted.filter(s => s !== null), 'replaced', fresh.userId)
   }
 
   async function writeTouches (batch: SessionRecord[], lastSeenAt: number): Promise<void> {
@@ -175,10 +235,10 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
   }
 
   /** A use this instance has not written yet counts too. */
-  function withOwnUse (session: SessionRecord | null): SessionRecord | null {
-    const unwritten = session === null ? undefined : pendingTouches.get(session.tokenHash)
-    if (unwritten !== undefined && unwritten.lastSeenAt > session!.lastSeenAt) session!.lastSeenAt = unwritten.lastSeenAt
-    return session
+  function withOwnUse (stored: StoredSession | null): StoredSession | null {
+    const unwritten = stored === null ? undefined : pendingTouches.get(stored.record.tokenHash)
+    if (unwritten !== undefined && unwritten.lastSeenAt > stored!.record.lastSeenAt) stored!.record.lastSeenAt = unwritten.lastSeenAt
+    return stored
   }
 
   function peek (token: string): WxSession | undefined {
@@ -195,70 +255,116 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
     return toSession(session)
   }
 
+  async function check (token: string): Promise<Verdict> {
+    const local = peek(token)
+    if (local !== undefined) return { session: local }
+    if (!isWellFormedToken(token)) return { refused: 'invalid' }
+    const tokenHash = hashToken(token)
+    const ticket = localCache?.ticket() ?? 0
+    const loaded = await load(tokenHash)
+    let stored = withOwnUse(loaded.stored)
+    let at = now()
+    // A copy's last-seen may lag the record by a batch: an idle-looking copy asks the record.
+    if (loaded.fromCache && stored !== null && deadline(stored.record) <= at && stored.record.expiresAt > at) {
+      stored = withOwnUse(await record(sessions.find(tokenHash)))
+      at = now()
+    }
+    if (stored === null) return { refused: 'invalid' }
+    const reason = endOf(stored, at)
+    if (reason !== null) return await refusal(reason, stored.record.userId)
+    const session = stored.record
+    if (at - session.lastSeenAt >= touchInterval) touchLater(session, at)
+    // A refreshed token in its grace period is read from the record each time, never cached.
+    if (live(stored) && localCache !== undefined && localLive() && !unconfirmed.has(tokenHash)) localCache.set(token, session, at, ticket)
+    return { session: toSession(session) }
+  }
+
   return {
-    async issue (user) {
+    async issue (user, details = { device: null, ip: null }) {
       const token = generateToken()
       const at = now()
+      const tokenHash = hashToken(token)
       const session: SessionRecord = {
-        tokenHash: hashToken(token),
+        tokenHash,
+        sessionId: sessionIdOf(tokenHash),
         userId: String(user.id),
         user,
         createdAt: at,
-        expiresAt: at + tokenTtl,
+        expiresAt: at + Math.min(tokenTtl, options.maxLifetime),
         lastSeenAt: at
       }
-      await record(sessions.insert(session))
+      await record(sessions.insert(session, details))
       await cacheAdd(session)
-      if (options.maxSessionsPerUser > 0) {
-        const live = await record(sessions.listActive(session.userId, at))
-        const excess = live.slice(options.maxSessionsPerUser)
-        const revoked = await Promise.all(excess.map(s => record(sessions.revoke(s.tokenHash, at))))
-        await forget(revoked.filter(s => s !== null))
-      }
-      return { token, expiresAt: session.expiresAt }
+      await enforcePolicy(session)
+      return { token, expiresAt: session.expiresAt, sessionId: session.sessionId }
     },
 
     peek,
+    check,
 
     async verify (token) {
-      const local = peek(token)
-      if (local !== undefined) return local
-      if (!isWellFormedToken(token)) return null
-      const tokenHash = hashToken(token)
-      const ticket = localCache?.ticket() ?? 0
-      const loaded = await load(tokenHash)
-      let session = withOwnUse(loaded.session)
-      let at = now()
-      // A copy's last-seen may lag the record by a batch: an idle-looking copy asks the record.
-      if (loaded.fromCache && session !== null && deadline(session) <= at && session.expiresAt > at) {
-        session = withOwnUse(await record(sessions.find(tokenHash)))
-        at = now()
+      const verdict = await check(token)
+      return 'session' in verdict ? verdict.session : null
+    },
+
+    async refresh (token) {
+      const verdict = await check(token)
+      if (!('session' in verdict)) return verdict
+      const current = verdict.session
+      const at = now()
+      const stored = await record(sessions.find(hashToken(token)))
+      if (stored === null) return { refused: 'invalid' }
+      const lifetimeEnd = stored.record.createdAt + options.maxLifetime
+      if (at >= lifetimeEnd) return { refused: 'expired' }
+      const fresh = generateToken()
+      const next: SessionRecord = {
+        ...stored.record,
+        tokenHash: hashToken(fresh),
+        sessionId: current.sessionId,
+        expiresAt: Math.min(at + tokenTtl, lifetimeEnd),
+        lastSeenAt: at
       }
-      if (session === null || deadline(session) <= at) return null
-      if (at - session.lastSeenAt >= touchInterval) touchLater(session, at)
-      if (localCache !== undefined && localLive() && !unconfirmed.has(tokenHash)) localCache.set(token, session, at, ticket)
-      return toSession(session)
+      const old = await record(sessions.replace(stored.record.tokenHash, next, at + options.refreshGrace))
+      // Refreshed (or ended) meanwhile by another request: say why, issue nothing.
+      if (old === null) {
+        const again = await check(token)
+        return 'session' in again ? { refused: 'replaced' } : again
+      }
+      await forget([old])
+      await cacheAdd(next)
+      if (events.refresh.hasSubscribers) events.refresh.publish({ userId: next.userId, sessionId: next.sessionId })
+      return { token: fresh, expiresAt: next.expiresAt }
     },
 
     async revoke (token) {
       if (!isWellFormedToken(token)) return
       const tokenHash = hashToken(token)
-      const revoked = await record(sessions.revoke(tokenHash, now()))
+      const revoked = await record(sessions.revoke(tokenHash, now(), 'revoked'))
       forgetLocal([tokenHash])
-      if (revoked !== null) await forget([revoked])
+      await ended(revoked === null ? [] : [revoked], 'revoked')
     },
 
-    async revokeAll (userId) {
-      const revoked = await record(sessions.revokeAll(String(userId), now()))
-      await forget(revoked)
-      return revoked.length
+    async revokeAll (userId, reason = 'revoked') {
+      return await ended(await record(sessions.revokeAll(String(userId), now(), reason)), reason, String(userId))
+    },
+
+    async revokeSession (sessionId, userId) {
+      const owner = userId === undefined ? undefined : String(userId)
+      return await ended(await record(sessions.revokeSession(sessionId, now(), 'revoked', owner)), 'revoked', owner) > 0
+    },
+
+    async list (userId) {
+      const at = now()
+      const active = await record(sessions.listActive(String(userId), at, at - idleTtl))
+      return active.map(({ tokenHash: _hash, ...info }) => info)
     },
 
     forgetLocal,
     replayRevocations,
 
     async prune () {
-      return await record(sessions.prune(now()))
+      const at = now()
+      return await record(sessions.prune({ endedBefore: at - options.endedRetention, lastSeenBefore: at - idleTtl - options.endedRetention }))
     },
 
     async close () {

@@ -21,9 +21,11 @@ export interface WxUser {
   unionid: string | null
 }
 
-/** A session as the stores keep it; `tokenHash` is hex SHA-256 of the token. */
+/** A session as the caches keep it; `tokenHash` is hex SHA-256 of the token. */
 export interface SessionRecord {
   tokenHash: string
+  /** Opaque, stable across refreshes; never the token or its hash (see session-id.ts). */
+  sessionId: string
   userId: string
   user: WxUser
   createdAt: number
@@ -33,10 +35,36 @@ export interface SessionRecord {
 
 /** A live session as `verify()` returns it. */
 export interface WxSession {
+  sessionId: string
   user: WxUser
   expiresAt: number
   lastSeenAt: number
 }
+
+/** What the mini program says about its device at login (each at most 64 characters). */
+export interface WxDevice {
+  /** ios, android, ohos, windows, mac, devtools */
+  platform?: string
+  brand?: string
+  model?: string
+  system?: string
+  /** WeChat's version. */
+  version?: string
+  /** The base library version. */
+  SDKVersion?: string
+}
+
+/** A live session as the sessions routes and `listSessions()` show it. */
+export interface WxSessionInfo {
+  id: string
+  device: WxDevice | null
+  ip: string | null
+  createdAt: number
+  lastSeenAt: number
+}
+
+/** Why a session ended before its time: the 401/403 answers say so. */
+export type EndReason = 'revoked' | 'replaced' | 'banned'
 
 export interface LoginEvent {
   user: WxUser

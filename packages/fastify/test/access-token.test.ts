@@ -1,8 +1,7 @@
 import { startWechatMock } from '@wx-login/wechat-mock'
-import { Redis } from 'ioredis'
 import t from 'tap'
 import { buildTestApp, type TestApp } from './fixtures/app.js'
-import { clearRedisPrefix, REDIS_URL, startOwnRedis } from './fixtures/services.js'
+import { clearRedisPrefix, REDIS_URL, startOwnRedis, testRedis } from './fixtures/services.js'
 
 const STABLE_TOKEN = '/cgi-bin/stable_token'
 const PHONE = '/wxa/business/getuserphonenumber'
@@ -24,7 +23,7 @@ t.test('four instances sharing one Redis ask at once: one stable_token call', as
   t.equal(mock.calls(STABLE_TOKEN).length, 1, 'exactly one stable_token call at WeChat')
   t.same(forceRefreshOf(mock), [false], 'normal mode')
 
-  const redis = new Redis(REDIS_URL)
+  const redis = testRedis(REDIS_URL)
   t.teardown(() => redis.quit())
   const shared = JSON.parse((await redis.get(`${redisPrefix}access-token:${mock.apps[0]!.appId}`))!)
   t.equal(shared.token, tokens[0], 'the token is shared through Redis')
@@ -157,7 +156,7 @@ t.test('Redis hung: the token is fetched directly after a short wait', async t =
 
 t.test('a refresh lock held by a hung instance delays the token by the wait deadline, not the lock\'s lifetime', async t => {
   const { app, mock, redisPrefix, logs } = await buildTestApp(t, 'token_lock_held', { plugin: { wechatTimeout: 1000 } })
-  const redis = new Redis(REDIS_URL)
+  const redis = testRedis(REDIS_URL)
   t.teardown(() => redis.quit())
   const key = `${redisPrefix}access-token:${mock.apps[0]!.appId}`
   // Another instance took the lock and hangs; the lock would live a minute.

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import { Redis } from 'ioredis'
 import t from 'tap'
 import { memoryStores } from '../src/index.js'
 import { buildTestApp } from './fixtures/app.js'
-import { countSessions, REDIS_URL } from './fixtures/services.js'
+import { countSessions, REDIS_URL, testRedis } from './fixtures/services.js'
 
 const LOGIN = '/auth/wechat/login'
 const CODE2SESSION = '/sns/jscode2session'
@@ -26,7 +25,7 @@ t.test('a code replayed after its exchange completed is refused, on this instanc
 
 t.test('a used code is remembered as long as WeChat could accept it, without its session_key; then WeChat refuses it', async t => {
   const { app, mock, redisPrefix, dbUrl } = await buildTestApp(t, 'replay_record')
-  const redis = new Redis(REDIS_URL)
+  const redis = testRedis(REDIS_URL)
   t.teardown(() => redis.quit())
   const code = mock.mintCode('bob')
   t.equal((await post(app, code)).statusCode, 200)

@@ -1,9 +1,8 @@
 import fastifyRateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
-import { Redis } from 'ioredis'
 import t from 'tap'
 import { buildTestApp, type TestAppOptions } from './fixtures/app.js'
-import { REDIS_URL } from './fixtures/services.js'
+import { REDIS_URL, testRedis } from './fixtures/services.js'
 
 // A host app that registers @fastify/rate-limit for its own routes, with its
 // own in-memory store, must not take over or break wx-login's limits.
@@ -24,7 +23,7 @@ for (const global of [false, true]) {
         : { setup: app => { void app.register(hostLimit(global)) } }
       const a = await buildTestApp(t, name, { ...host, plugin: { rateLimit } })
       const b = await buildTestApp(t, `${name}_b`, { ...host, mock: a.mock, plugin: { rateLimit, redisPrefix: a.redisPrefix } })
-      const redis = new Redis(REDIS_URL)
+      const redis = testRedis(REDIS_URL)
       t.teardown(() => redis.quit())
       const key = `${a.redisPrefix}rate:ip:10.7.7.7`
       const post = (app: FastifyInstance) => app.inject({ method: 'POST', url: LOGIN, remoteAddress: '10.7.7.7', payload: { code: a.mock.mintCode('hana') } })

@@ -6,7 +6,7 @@ import mysql from 'mysql2/promise'
 import t from 'tap'
 import wxLogin from '../src/index.js'
 import { bearer, buildTestApp } from './fixtures/app.js'
-import { clearRedisPrefix, createDatabase, REDIS_URL } from './fixtures/services.js'
+import { clearRedisPrefix, createDatabase, ignoreRedisErrors, REDIS_URL } from './fixtures/services.js'
 import { startTcpProxy } from './fixtures/tcp-proxy.js'
 
 const LOGIN = '/auth/wechat/login'
@@ -94,6 +94,7 @@ t.test('MySQL down: logins answer 503 with a clear code, quickly, and recover by
   t.teardown(async () => { await app.close(); await mock.close(); await clearRedisPrefix('wxl-test:hostile_mysql:') })
   await app.register(fastifyMysql, { promise: true, connectionString: `mysql://root@127.0.0.1:${proxy.port}/wxl_fastify_hostile_mysql`, connectTimeout: 1000 })
   await app.register(fastifyRedis, { url: REDIS_URL })
+  ignoreRedisErrors(app.redis)
   await app.register(wxLogin, { appId: mock.apps[0]!.appId, appSecret: mock.apps[0]!.appSecret, apiBase: mock.url, redisPrefix: 'wxl-test:hostile_mysql:' })
   const login = () => app.inject({ method: 'POST', url: LOGIN, payload: { code: mock.mintCode('oscar') } })
   const cached = (await login()).json().token

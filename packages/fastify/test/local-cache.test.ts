@@ -1,13 +1,12 @@
 import fastifyMysql from '@fastify/mysql'
 import fastifyRedis from '@fastify/redis'
 import Fastify from 'fastify'
-import { Redis } from 'ioredis'
 import t from 'tap'
 import wxLogin, { type SqlClient } from '../src/index.js'
 import { LocalSessionCache } from '../src/store/local-cache.js'
 import { startServerProcesses } from './fixtures/server-processes.js'
 import { bearer, buildTestApp, type TestApp } from './fixtures/app.js'
-import { REDIS_URL, startOwnRedis } from './fixtures/services.js'
+import { ignoreRedisErrors, REDIS_URL, startOwnRedis, testRedis } from './fixtures/services.js'
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -105,7 +104,7 @@ t.test('the invalidation channel drops: the local cache is flushed and requests 
   t.equal((await me()).statusCode, 200)
   t.equal(counts.redis, 0, 'warm before the drop')
 
-  const admin = new Redis(redis.url)
+  const admin = testRedis(redis.url)
   t.teardown(() => admin.quit())
   await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub')
   await sleep(50)
@@ -131,7 +130,7 @@ t.test('expiry: a locally held session dies on time', async t => {
 })
 
 t.test('LocalSessionCache is bounded by entries and bytes', async t => {
-  const record = (i: number, size = 10) => ({ tokenHash: `h${i}`, userId: String(i), user: { id: i, appId: 'a', openid: 'x'.repeat(size), unionid: null }, createdAt: 0, expiresAt: 1e15, lastSeenAt: 0 })
+  const record = (i: number, size = 10) => ({ tokenHash: `h${i}`, sessionId: `s${i}`, userId: String(i), user: { id: i, appId: 'a', openid: 'x'.repeat(size), unionid: null }, createdAt: 0, expiresAt: 1e15, lastSeenAt: 0 })
   const byCount = new LocalSessionCache({ maxEntries: 3, maxBytes: 1e9, ttl: 1000 })
   for (let i = 0; i < 5; i++) byCount.set(`t${i}`, record(i), 0, 0)
   t.equal(byCount.size, 3)
@@ -182,6 +181,7 @@ t.test('a local copy that looks idle asks the shared record: use on another inst
   t.teardown(() => b.close())
   await b.register(fastifyMysql, { promise: true, connectionString: a.dbUrl })
   await b.register(fastifyRedis, { url: REDIS_URL })
+  ignoreRedisErrors(b.redis)
   await b.register(wxLogin, { appId: a.mock.apps[0]!.appId, appSecret: a.mock.apps[0]!.appSecret, apiBase: a.mock.url, redisPrefix: a.redisPrefix, ...plugin })
   b.get('/api/me', { onRequest: b.wxLogin.authenticate }, async request => request.user)
   await b.ready()

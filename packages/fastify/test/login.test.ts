@@ -48,7 +48,7 @@ t.test('logout revokes this token only; logout-all every session of the user', a
   t.equal(out.body, '')
   const revoked = await app.inject({ url: '/api/me', headers: bearer(a.token) })
   t.equal(revoked.statusCode, 401)
-  t.equal(revoked.json().code, 'FST_WX_LOGIN_TOKEN_INVALID')
+  t.equal(revoked.json().code, 'FST_WX_LOGIN_TOKEN_REVOKED', 'a logged-out token says so')
   t.equal(revoked.headers['www-authenticate'], 'Bearer error="invalid_token"')
   t.equal((await app.inject({ url: '/api/me', headers: bearer(b.token) })).statusCode, 200, 'other sessions live on')
 

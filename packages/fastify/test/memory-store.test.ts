@@ -36,5 +36,7 @@ t.test('memoryStores: login, authenticate, logout, logout-all, expiry, prune', a
   t.equal(await me(d.token), 200, 'used within the idle window')
   now += 61_000
   t.equal(await me(d.token), 401, 'idle too long')
-  t.equal(await app.wxLogin.pruneSessions(), 3, 'the revoked sessions are pruned')
+  t.equal(await app.wxLogin.pruneSessions(), 0, 'ended sessions are kept for endedRetention, to say why a token is refused')
+  now += 7 * 24 * 3600_000
+  t.equal(await app.wxLogin.pruneSessions(), 4, 'then pruned: the revoked and the idle ones')
 })

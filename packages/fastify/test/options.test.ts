@@ -4,7 +4,7 @@ import Fastify from 'fastify'
 import t from 'tap'
 import { bootError as boot } from './fixtures/boot.js'
 import wxLogin, { memoryStores, type SqlClient } from '../src/index.js'
-import { clearRedisPrefix, MYSQL_URL, REDIS_URL } from './fixtures/services.js'
+import { clearRedisPrefix, ignoreRedisErrors, MYSQL_URL, REDIS_URL } from './fixtures/services.js'
 
 const good = { appId: 'wxd0e1f2a3b4c5d6e7', appSecret: 's3cr3t', stores: memoryStores() }
 
@@ -61,6 +61,7 @@ t.test('migrate: false leaves the schema to the application', async t => {
   t.teardown(async () => { await app.close(); await clearRedisPrefix('wxl-test:opts:') })
   await app.register(fastifyMysql, { promise: true, connectionString: `${MYSQL_URL}/test` })
   await app.register(fastifyRedis, { url: REDIS_URL })
+  ignoreRedisErrors(app.redis)
   await app.register(wxLogin, { appId: 'wx1', appSecret: 's', migrate: false, tablePrefix: 'wxl_never_', redisPrefix: 'wxl-test:opts:' })
   await app.ready()
   const [rows] = await (app as unknown as { mysql: SqlClient }).mysql.query("SHOW TABLES LIKE 'wxl_never_%'") as [unknown[], unknown]

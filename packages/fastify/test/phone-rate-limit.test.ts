@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis'
 import t from 'tap'
 import { bearer, buildTestApp } from './fixtures/app.js'
-import { REDIS_URL } from './fixtures/services.js'
+import { REDIS_URL, testRedis } from './fixtures/services.js'
 
 const PHONE = '/wxa/business/getuserphonenumber'
 
@@ -26,7 +25,7 @@ t.test('POST /phone is limited per user, 10 an hour by default, shared by instan
   t.equal(a.mock.calls(PHONE).length, 10, 'the refused request was never billed')
 
   t.equal((await ask(b.app, 'bob', bob.token)).statusCode, 200, 'another user is not affected')
-  const redis = new Redis(REDIS_URL)
+  const redis = testRedis(REDIS_URL)
   t.teardown(() => redis.quit())
   t.equal(await redis.get(`${a.redisPrefix}rate:phone:${alice.user.id}`), '11', 'counted in Redis per user id')
 })

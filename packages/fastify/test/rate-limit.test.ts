@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis'
 import t from 'tap'
 import { bearer, buildTestApp } from './fixtures/app.js'
-import { REDIS_URL, startOwnRedis } from './fixtures/services.js'
+import { REDIS_URL, startOwnRedis, testRedis } from './fixtures/services.js'
 
 const LOGIN = '/auth/wechat/login'
 
@@ -37,7 +36,7 @@ t.test('IPv6 counts per /64, and IPv4 mapped into IPv6 counts as the IPv4 addres
   t.equal((await post('::ffff:10.3.3.3')).statusCode, 429, 'mapped and plain IPv4 share one budget')
   t.equal((await post('10.3.3.3')).statusCode, 429)
 
-  const redis = new Redis(REDIS_URL)
+  const redis = testRedis(REDIS_URL)
   t.teardown(() => redis.quit())
   t.equal(await redis.get(`${redisPrefix}rate:ip:2001:db8:1:2::/64`), '4', 'counted in Redis under the /64')
   t.equal(await redis.get(`${redisPrefix}rate:ip:10.3.3.3`), '5')
@@ -60,7 +59,7 @@ t.test('a real IPv6 loopback client is counted under its /64', async t => {
   const limited = await post()
   t.equal(limited.status, 429)
   t.ok(Number(limited.headers.get('retry-after')) > 0)
-  const redis = new Redis(REDIS_URL)
+  const redis = testRedis(REDIS_URL)
   t.teardown(() => redis.quit())
   t.equal(await redis.get(`${redisPrefix}rate:ip:0:0:0:0::/64`), '2')
 })
@@ -82,7 +81,7 @@ t.test('rateLimit: false turns the limits off', async t => {
   for (let i = 0; i < 5; i++) {
     t.equal((await app.inject({ method: 'POST', url: LOGIN, payload: { code: mock.mintCode('carl') } })).statusCode, 200)
   }
-  const redis = new Redis(REDIS_URL)
+  const redis = testRedis(REDIS_URL)
   t.teardown(() => redis.quit())
   t.same(await redis.keys(`${redisPrefix}rate:*`), [], 'nothing counted')
 })

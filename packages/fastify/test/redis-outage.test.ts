@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis'
 import t from 'tap'
 import { hashToken } from '../src/index.js'
 import { bearer, buildTestApp } from './fixtures/app.js'
-import { startOwnRedis } from './fixtures/services.js'
+import { startOwnRedis, testRedis } from './fixtures/services.js'
 
 // ioredis as an application would configure it for a cache: reconnect
 // forever, do not queue commands while offline.
@@ -47,7 +46,7 @@ t.test('Redis hung: a logout made during the hang holds once Redis resumes with 
   t.equal((await app.inject({ url: '/api/me', headers: bearer(token) })).statusCode, 401, 'refused right away')
   redis.resume()
 
-  const direct = new Redis(redis.url)
+  const direct = testRedis(redis.url)
   t.teardown(() => direct.quit())
   for (let i = 0; i < 40 && await direct.exists(key) === 1; i++) await new Promise(resolve => setTimeout(resolve, 100))
   t.equal(await direct.exists(key), 0, 'the stale Redis entry is deleted once Redis answers')

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { Redis } from 'ioredis'
 import mysql from 'mysql2/promise'
 import t from 'tap'
 import { bearer, buildTestApp } from './fixtures/app.js'
-import { startOwnRedis } from './fixtures/services.js'
+import { startOwnRedis, testRedis } from './fixtures/services.js'
 
 // A full run (logins, phone numbers, decrypts, WeChat errors and faults, a rate
 // limit, a Redis outage, logouts), then: every secret it handled is looked for
@@ -71,7 +70,7 @@ t.test('no secret in any log line, no raw token or session_key in MySQL or Redis
     t.ok(rows.length > 0, `${table} has rows`)
     dump += JSON.stringify(rows.map(row => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('latin1') + v.toString('base64') + v.toString('hex') : v]))))
   }
-  const direct = new Redis(redis.url)
+  const direct = testRedis(redis.url)
   t.teardown(() => direct.quit())
   for (const key of await direct.keys(`${redisPrefix}*`)) {
     dump += key

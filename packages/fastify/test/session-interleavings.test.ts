@@ -15,6 +15,7 @@
 //    is pending, Redis holds no copy of a revoked session, no cache layer
 //    answers with a revoked or expired session, every live session is still
 //    accepted, and a banned user has no live session.
+// 4. A refreshed token's old value is refused once its grace period is over.
 import fc from 'fast-check'
 import t from 'tap'
 import { createBans, type Bans } from '../src/bans.js'
@@ -31,6 +32,7 @@ const TOKEN_TTL = 600_000
 const IDLE_TTL = 100_000
 const TOUCH_INTERVAL = 1_000
 const LOCAL_TTL = 60_000
+const REFRESH_GRACE = 30_000
 const INSTANCES = 3
 const USERS = 2
 
@@ -57,7 +59,10 @@ function startInstance (world: ModelWorld, name: string): Instance {
     tokenTtl: TOKEN_TTL,
     idleTtl: IDLE_TTL,
     touchInterval: TOUCH_INTERVAL,
-    maxSessionsPerUser: 0,
+    maxLifetime: TOKEN_TTL * 2,
+    refreshGrace: REFRESH_GRACE,
+    endedRetention: TOKEN_TTL,
+    policy: { maxSessionsPerUser: 0, maxSessionsPerPlatform: 0, sessionPolicy: 'evict-oldest' },
     log: silent,
     store: guard,
     localCache: local,
@@ -80,6 +85,8 @@ type Action =
   | { kind: 'revoke', on: number, token: number }
   | { kind: 'revokeAll', on: number, user: number }
   | { kind: 'ban', on: number, user: number }
+  | { kind: 'refresh', on: number, token: number }
+  | { kind: 'endSession', on: number, token: number }
   | { kind: 'timers', on: number }
   | { kind: 'tick', ms: number }
   | { kind: 'restart', on: number }
@@ -94,8 +101,10 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('revoke' as const), on, token }),
   fc.record({ kind: fc.constant('revokeAll' as const), on, user }),
   fc.record({ kind: fc.constant('ban' as const), on, user }),
+  fc.record({ kind: fc.constant('refresh' as const), on, token }),
+  fc.record({ kind: fc.constant('endSession' as const), on, token }),
   { arbitrary: fc.record({ kind: fc.constant('timers' as const), on }), weight: 2 },
-  fc.record({ kind: fc.constant('tick' as const), ms: fc.constantFrom(10, TOUCH_INTERVAL, LOCAL_TTL, IDLE_TTL) }),
+  fc.record({ kind: fc.constant('tick' as const), ms: fc.constantFrom(10, TOUCH_INTERVAL, REFRESH_GRACE, LOCAL_TTL, IDLE_TTL) }),
   fc.record({ kind: fc.constant('restart' as const), on }),
   fc.record({ kind: fc.constant('redis' as const), up: fc.boolean() })
 )
@@ -107,6 +116,8 @@ async function explore (s: fc.Scheduler, seeded: Array<{ on: number, user: numbe
   const instances = Array.from({ length: INSTANCES }, (_, i) => startInstance(world, `instance${i}`))
   const tokens: Array<{ token: string, user: number }> = []
   const revokedAt = new Map<string, number>()
+  /** Refreshed tokens: the old value is refused from this model time on. */
+  const graceEnds = new Map<string, number>()
   const bannedAt = new Map<number, number>()
   const violations: string[] = []
   const held = (n: number): { token: string, user: number } | undefined => tokens[n % Math.max(1, tokens.length)]
@@ -140,12 +151,35 @@ async function explore (s: fc.Scheduler, seeded: Array<{ on: number, user: numbe
         if (h === undefined) return
         const hash = hashToken(h.token)
         const startedAt = world.seq++
+        const startClock = world.clock
         const exempt = withinBound(instance!, hash)
         const session = await instance!.sessions.verify(h.token)
         const revoked = revokedAt.get(hash)
         if (session !== null && !exempt && revoked !== undefined && revoked < startedAt) {
           violations.push(`${instance!.name} accepted a token revoked at step ${revoked} in a request started at step ${startedAt}`)
         }
+        const graceEnd = graceEnds.get(hash)
+        if (session !== null && !exempt && graceEnd !== undefined && startClock >= graceEnd) {
+          violations.push(`${instance!.name} accepted a refreshed token's old value after its grace period`)
+        }
+        return
+      }
+      case 'refresh': {
+        const h = held(a.token)
+        if (h === undefined) return
+        const renewed = await instance!.sessions.refresh(h.token)
+        if ('refused' in renewed) return
+        graceEnds.set(hashToken(h.token), world.clock + REFRESH_GRACE)
+        tokens.push({ token: renewed.token, user: h.user })
+        return
+      }
+      case 'endSession': {
+        const h = held(a.token)
+        if (h === undefined) return
+        const session = await instance!.sessions.verify(h.token)
+        if (session === null) return
+        await instance!.sessions.revokeSession(session.sessionId)
+        answered(tokens.filter(other => world.rows.get(hashToken(other.token))?.record.sessionId === session.sessionId).map(other => hashToken(other.token)))
         return
       }
       case 'revoke': {
@@ -204,6 +238,7 @@ async function explore (s: fc.Scheduler, seeded: Array<{ on: number, user: numbe
     const hash = hashToken(token)
     const row = world.rows.get(hash)!
     const dead = row.revokedAt !== null || Math.min(row.record.expiresAt, row.record.lastSeenAt + IDLE_TTL) <= world.clock
+    // A refreshed token in its grace period is live but never cached: not a "holds" violation.
     // An expired copy carries its deadline and is never answered (checked
     // below); a revoked one looks live, so it must be gone.
     if (row.revokedAt !== null && cachedInRedis(world, hash)) violations.push(`quiet: Redis holds the revoked session ${hash.slice(0, 8)}`)

@@ -1,15 +1,14 @@
-import { Redis } from 'ioredis'
 import mysql from 'mysql2/promise'
 import t from 'tap'
 import { hashToken } from '../src/index.js'
 import { bearer, buildTestApp } from './fixtures/app.js'
-import { REDIS_URL } from './fixtures/services.js'
+import { REDIS_URL, testRedis } from './fixtures/services.js'
 
 t.test('only SHA-256(token) is stored, in MySQL and in Redis', async t => {
   const { dbUrl, redisPrefix, login } = await buildTestApp(t, 'storage_hash')
   const { token } = await login('alice')
   const db = await mysql.createConnection(dbUrl)
-  const redis = new Redis(REDIS_URL)
+  const redis = testRedis(REDIS_URL)
   t.teardown(async () => { await db.end(); await redis.quit() })
 
   const [rows] = await db.query('SELECT LOWER(HEX(token_hash)) AS h, user_data FROM wx_sessions') as [Array<{ h: string, user_data: string }>, unknown]
@@ -37,7 +36,7 @@ t.test('only SHA-256(token) is stored, in MySQL and in Redis', async t => {
 t.test('a flushed Redis costs nothing: the token is read from MySQL and cached again', async t => {
   const { app, redisPrefix, login } = await buildTestApp(t, 'storage_flush')
   const { token } = await login('bob')
-  const redis = new Redis(REDIS_URL)
+  const redis = testRedis(REDIS_URL)
   t.teardown(() => redis.quit())
   const key = `${redisPrefix}session:{${hashToken(token)}}`
   await redis.del(key)
@@ -77,12 +76,18 @@ t.test('idle and absolute expiry follow the clock', async t => {
     t.equal((await me(token)).statusCode, 200, `alive after ${(i + 1) * 1.5} h of use`)
   }
   now += 1.5 * hour
-  t.equal((await me(token)).statusCode, 401, 'dead after 10 h whatever the use')
+  const dead = await me(token)
+  t.equal(dead.statusCode, 401, 'dead after 10 h whatever the use')
+  t.equal(dead.json().code, 'FST_WX_LOGIN_TOKEN_EXPIRED')
 
   const idle = (await login('cleo')).token
   now += 2 * hour + 1
-  t.equal((await me(idle)).statusCode, 401, 'dead after 2 idle hours')
-  t.equal(await app.wxLogin.pruneSessions() >= 1, true, 'prune removes what expired or was revoked')
+  const unused = await me(idle)
+  t.equal(unused.statusCode, 401, 'dead after 2 idle hours')
+  t.equal(unused.json().code, 'FST_WX_LOGIN_TOKEN_IDLE')
+  t.equal(await app.wxLogin.pruneSessions(), 0, 'ended sessions are kept for endedRetention (7 days)')
+  now += 7 * 24 * hour
+  t.equal(await app.wxLogin.pruneSessions(), 2, 'then pruned')
 })
 
 t.test('maxSessionsPerUser revokes the oldest sessions', async t => {

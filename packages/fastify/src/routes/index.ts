@@ -6,13 +6,17 @@ import type { CounterRedis } from '../rate-limit/store.js'
 import type { RedisFaults } from '../redis/faults.js'
 import { loginErrorHandler } from './error-handler.js'
 import { phoneRoute } from './phone.js'
+import { sessionRoutes } from './sessions.js'
+import type { LoginBody, LoginResult } from '../login.js'
+import type { SessionManager } from '../sessions.js'
 import { loginSchema, logoutSchema, sessionSchema } from './schemas.js'
 import type { WxUser } from '../types.js'
 import type { WechatServerApi } from '../wechat-services.js'
 
 export interface LoginRoutesOptions {
   api: WxLoginApi
-  login: (code: string, request: FastifyRequest, appId?: string) => Promise<{ token: string, expiresAt: number, user: WxUser, isNewUser: boolean }>
+  login: (body: LoginBody, request: FastifyRequest) => Promise<LoginResult>
+  refresh: SessionManager['refresh']
   getPhoneNumber: WechatServerApi['getPhoneNumber']
   readToken: (request: FastifyRequest) => string | undefined
   rateLimit: RateLimitOptions
@@ -33,12 +37,12 @@ export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOpt
   app.setErrorHandler(loginErrorHandler)
   const limits = rateLimits(options.rateLimit, options.rateLimitRedis, options.redisPrefix, options.redisFaults, options.now)
 
-  app.post<{ Body: { code: string, appid?: string } }>('/login', {
+  app.post<{ Body: LoginBody }>('/login', {
     schema: loginSchema,
     onRequest: limits.loginOnRequest,
     preHandler: limits.loginPreHandler
   }, async request => {
-    const result = await login(request.body.code, request, request.body.appid)
+    const result = await login(request.body, request)
     return {
       token: result.token,
       expiresAt: new Date(result.expiresAt).toISOString(),
@@ -62,5 +66,6 @@ export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOpt
     return reply.code(204).send()
   })
 
+  sessionRoutes(app, { api, refresh: options.refresh, readToken })
   phoneRoute(app, { authenticate: api.authenticate, rateLimit: limits.phonePreHandler, getPhoneNumber: options.getPhoneNumber })
 }

@@ -13,6 +13,22 @@ export const userSchema = {
   additionalProperties: false
 } as const
 
+const deviceField = { type: 'string', maxLength: 64 } as const
+
+const DEVICE_FIELDS = ['platform', 'brand', 'model', 'system', 'version', 'SDKVersion'] as const
+
+/**
+ * What wx.getDeviceInfo() / wx.getAppBaseInfo() tell the client; bounded.
+ * Unknown fields are refused (propertyNames), not silently dropped as
+ * Fastify's Ajv does with additionalProperties: false.
+ */
+export const deviceSchema = {
+  type: 'object',
+  properties: Object.fromEntries(DEVICE_FIELDS.map(name => [name, deviceField])) as Record<typeof DEVICE_FIELDS[number], typeof deviceField>,
+  propertyNames: { enum: DEVICE_FIELDS },
+  maxProperties: DEVICE_FIELDS.length
+} as const
+
 export const errorSchema = {
   type: 'object',
   required: ['statusCode', 'code', 'error', 'message'],
@@ -36,7 +52,8 @@ export const loginSchema = {
       // WeChat codes are short printable ASCII; reject anything else before calling WeChat.
       code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7E]+$' },
       // Required when the server serves several mini programs (checked by the login).
-      appid: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[\\x21-\\x7E]+$' }
+      appid: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[\\x21-\\x7E]+$' },
+      device: deviceSchema
     }
   },
   response: {
@@ -99,6 +116,62 @@ export const phoneSchema = {
   },
   response: {
     200: phoneNumberSchema,
+    ...errorResponses
+  }
+} as const
+
+export const listSessionsSchema = {
+  response: {
+    200: {
+      type: 'object',
+      required: ['sessions'],
+      properties: {
+        sessions: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['id', 'device', 'ip', 'createdAt', 'lastSeenAt', 'current'],
+            properties: {
+              id: { type: 'string' },
+              device: { anyOf: [deviceSchema, { type: 'null' }] },
+              ip: { type: ['string', 'null'] },
+              createdAt: { type: 'string', format: 'date-time' },
+              lastSeenAt: { type: 'string', format: 'date-time' },
+              current: { type: 'boolean' }
+            },
+            additionalProperties: false
+          }
+        }
+      },
+      additionalProperties: false
+    },
+    ...errorResponses
+  }
+} as const
+
+export const endSessionSchema = {
+  params: {
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } }
+  },
+  response: {
+    204: { type: 'null' },
+    ...errorResponses
+  }
+} as const
+
+export const refreshSchema = {
+  response: {
+    200: {
+      type: 'object',
+      required: ['token', 'expiresAt'],
+      properties: {
+        token: { type: 'string' },
+        expiresAt: { type: 'string', format: 'date-time' }
+      },
+      additionalProperties: false
+    },
     ...errorResponses
   }
 } as const

@@ -28,6 +28,8 @@ export interface InvalidationOptions {
  */
 export class InvalidationListener {
   private connected = false
+  /** This outage was already logged: ioredis emits an error on every reconnect attempt. */
+  private outageLogged = false
   private timer: NodeJS.Timeout | undefined
 
   constructor (private readonly subscriber: RedisSubscriber, private readonly options: InvalidationOptions) {
@@ -36,7 +38,7 @@ export class InvalidationListener {
     })
     subscriber.on('ready', () => { void this.subscribe() })
     for (const event of ['close', 'end', 'reconnecting']) subscriber.on(event, () => this.lost(`subscriber ${event}`))
-    subscriber.on('error', (err) => { this.lost((err as Error).message) })
+    subscriber.on('error', (err) => { this.failed(err as Error) })
     this.timer = setInterval(() => { void this.check() }, options.heartbeat)
     this.timer.unref()
     if (subscriber.status === 'ready') void this.subscribe()
@@ -60,6 +62,7 @@ export class InvalidationListener {
       await withTimeout(this.subscriber.subscribe(this.options.channel), this.options.heartbeat, 'Redis')
       if (!this.connected && this.timer !== undefined) this.options.log.info('wx-login: session invalidation channel live')
       this.connected = this.timer !== undefined
+      this.outageLogged = false
     } catch (err) {
       this.lost((err as Error).message)
     }
@@ -75,11 +78,28 @@ export class InvalidationListener {
     }
   }
 
+  /**
+   * The subscriber's errors, one warning per outage: a live channel going down
+   * is logged by `lost`; a channel not live yet (Redis down at boot) is logged
+   * here. Only the message and code: an ioredis reply error also carries the
+   * command's arguments, which for AUTH hold the password.
+   */
+  private failed (err: Error): void {
+    if (!this.connected && !this.outageLogged) {
+      this.outageLogged = true
+      const { code } = err as { code?: unknown }
+      this.options.log.warn({ reason: err.message, ...(typeof code === 'string' ? { code } : {}) },
+        'wx-login: session invalidation subscriber cannot reach Redis; local cache off until it does')
+    }
+    this.lost(err.message)
+  }
+
   private lost (reason: string): void {
     // Flush even when already down: entries may have been added since.
     this.options.onReset()
     if (!this.connected) return
     this.connected = false
+    this.outageLogged = true
     this.options.log.warn({ reason }, 'wx-login: session invalidation channel lost; local cache flushed')
   }
 }

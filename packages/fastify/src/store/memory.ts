@@ -1,6 +1,6 @@
-import type { SessionRecord, WxIdentity, WxUser } from '../types.js'
+import type { EndReason, SessionRecord, WxIdentity, WxUser } from '../types.js'
 import { memorySessionKeyStore } from './session-key-store.js'
-import type { Ban, RevokedSession, WxLoginStores } from './types.js'
+import type { Ban, RevokedSession, SessionDetails, WxLoginStores } from './types.js'
 
 /**
  * Stores that live in this process only: for demos and laptops without
@@ -9,7 +9,13 @@ import type { Ban, RevokedSession, WxLoginStores } from './types.js'
  */
 export function memoryStores (): WxLoginStores {
   const users = new Map<string, WxUser>()
-  const sessions = new Map<string, SessionRecord & { revokedAt: number | null }>()
+  const sessions = new Map<string, { record: SessionRecord, details: SessionDetails, revokedAt: number | null, endReason: EndReason | null }>()
+  function end (row: { record: SessionRecord, revokedAt: number | null, endReason: EndReason | null }, at: number, reason: EndReason): RevokedSession | null {
+    if (row.revokedAt !== null) return null
+    row.revokedAt = at
+    row.endReason ??= reason
+    return { tokenHash: row.record.tokenHash, expiresAt: row.record.expiresAt }
+  }
   const bans = new Map<string, Ban>()
   let nextUserId = 1
   const userKey = (identity: WxIdentity): string => `${identity.appId}\u0000${identity.openid}`
@@ -34,48 +40,51 @@ export function memoryStores (): WxLoginStores {
       }
     },
     sessions: {
-      async insert (record) { sessions.set(record.tokenHash, { ...record, revokedAt: null }) },
+      async insert (record, details) { sessions.set(record.tokenHash, { record: { ...record }, details, revokedAt: null, endReason: null }) },
       async find (tokenHash) {
-        const s = sessions.get(tokenHash)
-        if (s === undefined || s.revokedAt !== null) return null
-        const { revokedAt: _revokedAt, ...record } = s
-        return record
+        const row = sessions.get(tokenHash)
+        return row === undefined ? null : { record: { ...row.record }, revokedAt: row.revokedAt, endReason: row.endReason }
       },
       async touch (tokenHashes, lastSeenAt) {
         for (const tokenHash of tokenHashes) {
-          const s = sessions.get(tokenHash)
-          if (s !== undefined) s.lastSeenAt = Math.max(s.lastSeenAt, lastSeenAt)
+          const row = sessions.get(tokenHash)
+          if (row !== undefined && row.revokedAt === null) row.record.lastSeenAt = Math.max(row.record.lastSeenAt, lastSeenAt)
         }
       },
       // No cache to catch up with: nothing is ever pending.
-      async revoke (tokenHash, at) {
-        const s = sessions.get(tokenHash)
-        if (s === undefined || s.revokedAt !== null) return null
-        s.revokedAt = at
-        return { tokenHash, expiresAt: s.expiresAt }
+      async revoke (tokenHash, at, reason) {
+        const row = sessions.get(tokenHash)
+        return row === undefined ? null : end(row, at, reason)
       },
-      async revokeAll (userId, at) {
-        const revoked: RevokedSession[] = []
-        for (const s of sessions.values()) {
-          if (s.userId === userId && s.revokedAt === null) {
-            s.revokedAt = at
-            revoked.push({ tokenHash: s.tokenHash, expiresAt: s.expiresAt })
-          }
-        }
-        return revoked
+      async revokeAll (userId, at, reason) {
+        return [...sessions.values()].filter(row => row.record.userId === userId).map(row => end(row, at, reason)).filter(r => r !== null)
+      },
+      async revokeSession (sessionId, at, reason, userId) {
+        return [...sessions.values()]
+          .filter(row => row.record.sessionId === sessionId && (userId === undefined || row.record.userId === userId))
+          .map(row => end(row, at, reason)).filter(r => r !== null)
+      },
+      async replace (oldTokenHash, fresh, graceUntil) {
+        const old = sessions.get(oldTokenHash)
+        if (old === undefined || old.revokedAt !== null || old.endReason !== null) return null
+        sessions.set(fresh.tokenHash, { record: { ...fresh, user: old.record.user, userId: old.record.userId, createdAt: old.record.createdAt }, details: old.details, revokedAt: null, endReason: null })
+        old.record.expiresAt = Math.min(old.record.expiresAt, graceUntil)
+        old.endReason = 'replaced'
+        return { tokenHash: oldTokenHash, expiresAt: graceUntil }
       },
       async pendingRevocations () { return [] },
       async clearPending () {},
-      async listActive (userId, at) {
+      async listActive (userId, now, lastSeenAfter) {
         return [...sessions.values()]
-          .filter(s => s.userId === userId && s.revokedAt === null && s.expiresAt > at)
-          .sort((a, b) => b.createdAt - a.createdAt)
-          .map(s => ({ tokenHash: s.tokenHash, createdAt: s.createdAt }))
+          .filter(row => row.record.userId === userId && row.revokedAt === null && row.endReason === null &&
+            row.record.expiresAt > now && row.record.lastSeenAt > lastSeenAfter)
+          .sort((a, b) => b.record.createdAt - a.record.createdAt)
+          .map(row => ({ tokenHash: row.record.tokenHash, id: row.record.sessionId, ...row.details, createdAt: row.record.createdAt, lastSeenAt: row.record.lastSeenAt }))
       },
-      async prune (before) {
+      async prune ({ endedBefore, lastSeenBefore }) {
         let pruned = 0
-        for (const [hash, s] of sessions) {
-          if (s.expiresAt < before || (s.revokedAt !== null && s.revokedAt < before)) {
+        for (const [hash, row] of sessions) {
+          if (row.record.expiresAt < endedBefore || (row.revokedAt !== null && row.revokedAt < endedBefore) || row.record.lastSeenAt < lastSeenBefore) {
             sessions.delete(hash)
             pruned++
           }

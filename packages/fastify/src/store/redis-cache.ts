@@ -1,11 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { RedisFaults } from '../redis/faults.js'
+import { sessionIdOf } from '../session-id.js'
 import type { SessionRecord, WxUser } from '../types.js'
 import type { RevokedSession, SessionCache } from './types.js'
 import { InvalidationListener } from './invalidation.js'
 import type { RedisClient } from './redis-client.js'
 
-interface CacheEntry { u: string, d: WxUser, c: number, e: number, l: number }
+// s: the session id; entries written before it existed derive it from the hash.
+interface CacheEntry { s?: string, u: string, d: WxUser, c: number, e: number, l: number }
 
 export interface RedisCacheOptions {
   prefix: string
@@ -45,6 +47,7 @@ export function redisSessionCache (redis: RedisClient, options: RedisCacheOption
   const ttl = (ms: number): number => Math.max(1, Math.ceil(ms))
 
   const encode = (record: SessionRecord): string => JSON.stringify({
+    s: record.sessionId,
     u: record.userId, d: record.user, c: record.createdAt, e: record.expiresAt, l: record.lastSeenAt
   } satisfies CacheEntry)
 
@@ -57,7 +60,7 @@ export function redisSessionCache (redis: RedisClient, options: RedisCacheOption
       const raw = await faults.call(() => redis.get(copyKey(tokenHash)))
       if (raw === null) return null
       const entry = JSON.parse(raw) as CacheEntry
-      return { tokenHash, userId: entry.u, user: entry.d, createdAt: entry.c, expiresAt: entry.e, lastSeenAt: entry.l }
+      return { tokenHash, sessionId: entry.s ?? sessionIdOf(tokenHash), userId: entry.u, user: entry.d, createdAt: entry.c, expiresAt: entry.e, lastSeenAt: entry.l }
     },
 
     async add (record, ttlMs) {

@@ -1,4 +1,4 @@
-import type { SessionRecord, WxIdentity, WxUser } from '../types.js'
+import type { EndReason, SessionRecord, WxDevice, WxIdentity, WxSessionInfo, WxUser } from '../types.js'
 import type { SessionKeyStore } from './session-key-store.js'
 import type { WxPhoneNumber } from '../wechat/phone.js'
 
@@ -15,29 +15,58 @@ export interface UserStore {
 /** A session just revoked, with what its cache copies need to know. */
 export interface RevokedSession { tokenHash: string, expiresAt: number }
 
+/** What a session row keeps besides its cached record. */
+export interface SessionDetails { device: WxDevice | null, ip: string | null }
+
+/** A row as the record holds it, ended or not (ended rows are kept for `endedRetention`). */
+export interface StoredSession {
+  record: SessionRecord
+  revokedAt: number | null
+  /** Why it ended (or, for 'replaced' without revokedAt, why it ends at expiresAt). */
+  endReason: EndReason | null
+}
+
+/** A live session in the record, for lists and the session policy. */
+export interface ActiveSession extends WxSessionInfo { tokenHash: string }
+
+export interface PruneCutoffs {
+  /** Rows that ended (revoked or expired) before this go. */
+  endedBefore: number
+  /** Rows last used before this go (idle past idleTtl, then the retention). */
+  lastSeenBefore: number
+}
+
 /**
  * The record of sessions: the source of truth for revocation. A revocation
  * stays "pending" until the cache has dropped its copies (`clearPending`),
  * so any instance can finish it after a crash or a Redis outage.
  */
 export interface SessionStore {
-  insert (record: SessionRecord): Promise<void>
-  /** A session that is not revoked (it may be expired: the caller checks). */
-  find (tokenHash: string): Promise<SessionRecord | null>
+  insert (record: SessionRecord, details: SessionDetails): Promise<void>
+  /** The row of a token, live or ended (the caller checks), or null when unknown or pruned. */
+  find (tokenHash: string): Promise<StoredSession | null>
   /** Slides the idle expiry of these sessions (never backwards). */
   touch (tokenHashes: string[], lastSeenAt: number): Promise<void>
-  /** Revokes the session if live; returns it (pending), or null. */
-  revoke (tokenHash: string, at: number): Promise<RevokedSession | null>
-  /** Revokes every live session of the user; returns them (pending). */
-  revokeAll (userId: string, at: number): Promise<RevokedSession[]>
+  /** Revokes the token if live; returns it (pending), or null. */
+  revoke (tokenHash: string, at: number, reason: EndReason): Promise<RevokedSession | null>
+  /** Revokes every live token of the user; returns them (pending). */
+  revokeAll (userId: string, at: number, reason: EndReason): Promise<RevokedSession[]>
+  /** Revokes every live token of a session (of `userId` only, when given); returns them (pending). */
+  revokeSession (sessionId: string, at: number, reason: EndReason, userId?: string): Promise<RevokedSession[]>
+  /**
+   * Refresh: stores `fresh` for the same session (device, ip and user copied
+   * from the old row), and lets the old token live until `graceUntil`, then
+   * end as replaced. Null when the old token is not live or already replaced.
+   */
+  replace (oldTokenHash: string, fresh: SessionRecord, graceUntil: number): Promise<RevokedSession | null>
   /** Revocations whose cache copies may still exist, oldest first; at most `limit`. */
   pendingRevocations (limit: number): Promise<RevokedSession[]>
   /** The cache has dropped these sessions' copies. */
   clearPending (tokenHashes: string[]): Promise<void>
-  /** Live sessions of a user, newest first. */
-  listActive (userId: string, now: number): Promise<Array<{ tokenHash: string, createdAt: number }>>
-  /** Deletes rows that expired or were revoked before `before`. */
-  prune (before: number): Promise<number>
+  /** Live sessions of a user (used since `lastSeenAfter`, not ending), newest first. */
+  listActive (userId: string, now: number, lastSeenAfter: number): Promise<ActiveSession[]>
+  /** Deletes rows that ended long enough ago; never a revocation still pending. */
+  prune (cutoffs: PruneCutoffs): Promise<number>
 }
 
 /** A fast, losable copy of live sessions (Redis by default). */

@@ -1,5 +1,9 @@
 import { Agent, request } from 'undici'
 import { errors } from '../errors.js'
+import { events } from '../events.js'
+
+// The errcode an observer sees when WeChat gave no usable answer.
+const NO_ANSWER = -2
 
 export interface WechatHttpOptions {
   apiBase: string
@@ -61,9 +65,23 @@ export function createWechatHttp (options: WechatHttpOptions): WechatHttp {
     return reply as WechatReply
   }
 
+  // Observers see the path (no query: it holds the secret), the errcode and the time taken.
+  async function observed (method: 'GET' | 'POST', path: string, query: Record<string, string>, body?: unknown): Promise<WechatReply> {
+    if (!events.wechat.hasSubscribers) return await send(method, path, query, body)
+    const started = performance.now()
+    let errcode = NO_ANSWER
+    try {
+      const reply = await send(method, path, query, body)
+      errcode = typeof reply.errcode === 'number' ? reply.errcode : 0
+      return reply
+    } finally {
+      events.wechat.publish({ path, errcode, durationMs: performance.now() - started })
+    }
+  }
+
   return {
-    get: (path, query) => send('GET', path, query),
-    post: (path, query, body) => send('POST', path, query, body),
+    get: (path, query) => observed('GET', path, query),
+    post: (path, query, body) => observed('POST', path, query, body),
     close: () => agent.close()
   }
 }

@@ -18,3 +18,4 @@
  */
 export { createTables } from './0001-create-tables.js'
 export { revocationsAndBans } from './0002-revocations-and-bans.js'
+export { sessionLifecycle } from './0003-session-lifecycle.js'

@@ -1,0 +1,70 @@
+import Fastify from 'fastify'
+import { Redis } from 'ioredis'
+import { Writable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
+import t from 'tap'
+import { InvalidationListener } from '../src/store/invalidation.js'
+import { freePort, startOwnRedis } from './fixtures/services.js'
+
+// The subscriber is the one Redis client the plugin creates: its errors go to
+// the Fastify logger, once per outage, not once per reconnect attempt.
+
+interface LogLine { level: number, msg: string, reason?: string, code?: string }
+
+function capturedLogger (): { log: ReturnType<typeof Fastify>['log'], warnings: () => LogLine[], lines: LogLine[] } {
+  const lines: LogLine[] = []
+  const stream = new Writable({ write (chunk, _encoding, done) { lines.push(JSON.parse(String(chunk)) as LogLine); done() } })
+  const { log } = Fastify({ logger: { level: 'info', stream } })
+  return { log, lines, warnings: () => lines.filter(line => line.level === 40) }
+}
+
+function listen (subscriber: Redis, log: ReturnType<typeof Fastify>['log']): InvalidationListener {
+  return new InvalidationListener(subscriber, { channel: 'wxl-test:invalidation', log, heartbeat: 100, onInvalidate: () => {}, onReset: () => {} })
+}
+
+async function until (condition: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await sleep(20)
+  }
+}
+
+t.test('Redis down at boot: one warning with the reason, however many reconnect attempts fail', async t => {
+  const subscriber = new Redis({ host: '127.0.0.1', port: await freePort(), retryStrategy: () => 20 })
+  let errors = 0
+  subscriber.on('error', () => { errors++ })
+  const { log, warnings } = capturedLogger()
+  const channel = listen(subscriber, log)
+  t.teardown(() => channel.close())
+
+  await until(() => errors >= 5)
+  t.equal(channel.live, false)
+  t.equal(warnings().length, 1, `one warning for ${errors} errors`)
+  t.match(warnings()[0], { msg: /subscriber cannot reach Redis/, reason: /ECONNREFUSED/, code: 'ECONNREFUSED' })
+})
+
+t.test('a live channel that drops: one warning per outage, and live again when Redis is back', async t => {
+  const redis = await startOwnRedis()
+  t.teardown(() => redis.stop())
+  const subscriber = new Redis(redis.url, { retryStrategy: () => 20 })
+  let errors = 0
+  subscriber.on('error', () => { errors++ })
+  const { log, lines, warnings } = capturedLogger()
+  const channel = listen(subscriber, log)
+  t.teardown(() => channel.close())
+  await until(() => channel.live)
+  t.same(warnings(), [], 'no warning while live')
+
+  for (const outage of [1, 2]) {
+    await redis.stop()
+    const before = errors
+    await until(() => errors >= before + 5)
+    t.equal(channel.live, false)
+    t.equal(warnings().length, outage, `outage ${outage}: one more warning for ${errors - before} errors`)
+    t.match(warnings().at(-1), { msg: /invalidation channel lost/ })
+    await redis.start()
+    await until(() => channel.live)
+  }
+  t.equal(lines.filter(line => /channel live/.test(line.msg)).length, 3, 'each return is logged once')
+})
