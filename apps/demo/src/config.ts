@@ -14,6 +14,32 @@ export interface DemoConfig {
   wechat: { appId: string, appSecret: string, apiBase: string | undefined } | null
   /** Port of the WeChat mock dev.ts starts when `wechat` is null. */
   mockPort: number
+  /** How many sessions a user may hold, and what a login beyond that does; empty: the plugin's defaults. */
+  sessions: SessionLimits
+}
+
+export interface SessionLimits {
+  maxSessionsPerUser?: number
+  sessionPolicy?: SessionPolicy
+}
+
+export const SESSION_POLICIES = ['evict-oldest', 'reject-new'] as const
+export type SessionPolicy = typeof SESSION_POLICIES[number]
+
+function sessionLimits (env: NodeJS.ProcessEnv): SessionLimits {
+  const limits: SessionLimits = {}
+  const max = env.MAX_SESSIONS_PER_USER
+  if (max !== undefined && max !== '') {
+    const value = Number(max)
+    if (!Number.isInteger(value) || value < 0) throw new Error(`MAX_SESSIONS_PER_USER must be a whole number (0 = unlimited), got ${JSON.stringify(max)}`)
+    limits.maxSessionsPerUser = value
+  }
+  const policy = env.SESSION_POLICY
+  if (policy !== undefined && policy !== '') {
+    if (!(SESSION_POLICIES as readonly string[]).includes(policy)) throw new Error(`SESSION_POLICY must be ${SESSION_POLICIES.join(' or ')}, got ${JSON.stringify(policy)}`)
+    limits.sessionPolicy = policy as SessionPolicy
+  }
+  return limits
 }
 
 export const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/wx_login_demo'
@@ -27,7 +53,7 @@ function port (env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value
 }
 
-/** Reads PORT, HOST, MYSQL_URL, REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS + REDIS_SENTINEL_NAME), WX_APPID, WX_SECRET, WECHAT_API_BASE, LOG_LEVEL and MOCK_PORT. */
+/** Reads PORT, HOST, MYSQL_URL, REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS + REDIS_SENTINEL_NAME), WX_APPID, WX_SECRET, WECHAT_API_BASE, LOG_LEVEL, MOCK_PORT, MAX_SESSIONS_PER_USER and SESSION_POLICY. */
 export function readConfig (env: NodeJS.ProcessEnv, defaults: { host: string, logLevel: string }): DemoConfig {
   const appId = env.WX_APPID ?? ''
   const appSecret = env.WX_SECRET ?? ''
@@ -42,7 +68,8 @@ export function readConfig (env: NodeJS.ProcessEnv, defaults: { host: string, lo
     redis: readRedisTopology(env, redisUrl),
     logLevel: env.LOG_LEVEL || defaults.logLevel,
     wechat: appId === '' ? null : { appId, appSecret, apiBase: env.WECHAT_API_BASE || undefined },
-    mockPort: port(env, 'MOCK_PORT', 3100)
+    mockPort: port(env, 'MOCK_PORT', 3100),
+    sessions: sessionLimits(env)
   }
 }
 

@@ -73,7 +73,8 @@ export async function startDev (config: DemoConfig, options: DevOptions = {}): P
       mockUrl: mock?.url ?? null,
       backend,
       redisPrefix: options.redisPrefix,
-      logger: { level: config.logLevel }
+      logger: { level: config.logLevel },
+      sessions: config.sessions
     })
     try {
       await app.listen({ port: config.port, host: config.host })

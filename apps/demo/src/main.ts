@@ -11,7 +11,8 @@ const app = await buildDemoServer({
   apiBase: target.apiBase,
   mockUrl: target.mockUrl,
   backend: { kind: 'services', mysqlUrl: config.mysqlUrl, redisUrl: config.redisUrl, ...topologyOf(config) },
-  logger: { level: config.logLevel }
+  logger: { level: config.logLevel },
+  sessions: config.sessions
 })
 await app.listen({ port: config.port, host: config.host })
 closeOnSignals(() => app.close())

@@ -6,6 +6,7 @@ import { apiRoutes } from './api-routes.js'
 import { ensureDatabase } from './database.js'
 import { playgroundRoutes } from './playground-routes.js'
 import { createRedisClient } from './redis-topology.js'
+import type { SessionLimits } from './config.js'
 import type { Backend } from './services.js'
 
 export interface DemoServerOptions {
@@ -20,6 +21,8 @@ export interface DemoServerOptions {
   /** Prefix of the plugin's Redis keys (tests use their own). */
   redisPrefix?: string
   logger?: FastifyServerOptions['logger']
+  /** maxSessionsPerUser and sessionPolicy for the plugin (MAX_SESSIONS_PER_USER, SESSION_POLICY); default: the plugin's. */
+  sessions?: SessionLimits
 }
 
 /**
@@ -42,7 +45,8 @@ export async function buildDemoServer (options: DemoServerOptions): Promise<Fast
     appSecret: options.appSecret,
     ...(options.apiBase === undefined ? {} : { apiBase: options.apiBase }),
     ...(options.redisPrefix === undefined ? {} : { redisPrefix: options.redisPrefix }),
-    ...(backend.kind === 'memory' ? { stores: memoryStores() } : {})
+    ...(backend.kind === 'memory' ? { stores: memoryStores() } : {}),
+    ...options.sessions
   })
   await app.register(apiRoutes)
   await app.register(playgroundRoutes, { mockUrl: options.mockUrl ?? null, appId: options.appId })

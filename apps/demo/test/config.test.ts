@@ -12,7 +12,8 @@ t.test('readConfig: defaults for a fresh laptop', async t => {
     redis: { kind: 'single', url: DEFAULT_REDIS_URL },
     logLevel: 'warn',
     wechat: null,
-    mockPort: 3100
+    mockPort: 3100,
+    sessions: {}
   })
   t.equal(DEFAULT_MYSQL_URL, 'mysql://root@127.0.0.1:3306/wx_login_demo')
 })
@@ -27,7 +28,9 @@ t.test('readConfig: every variable is honoured', async t => {
     WX_APPID: 'wx123',
     WX_SECRET: 's3cret',
     WECHAT_API_BASE: 'http://127.0.0.1:9999',
-    MOCK_PORT: '0'
+    MOCK_PORT: '0',
+    MAX_SESSIONS_PER_USER: '1',
+    SESSION_POLICY: 'evict-oldest'
   }, defaults)
   t.same(config, {
     port: 8080,
@@ -37,7 +40,8 @@ t.test('readConfig: every variable is honoured', async t => {
     redis: { kind: 'single', url: 'redis://cache:6379' },
     logLevel: 'debug',
     wechat: { appId: 'wx123', appSecret: 's3cret', apiBase: 'http://127.0.0.1:9999' },
-    mockPort: 0
+    mockPort: 0,
+    sessions: { maxSessionsPerUser: 1, sessionPolicy: 'evict-oldest' }
   })
   t.equal(readConfig({ WX_APPID: 'wx1', WX_SECRET: 's' }, defaults).wechat?.apiBase, undefined, 'real WeChat unless told otherwise')
 })
@@ -47,6 +51,9 @@ t.test('readConfig: half a credential or a bad port fails with a clear message',
   t.throws(() => readConfig({ WX_SECRET: 'x' }, defaults), /WX_APPID is not/)
   t.throws(() => readConfig({ PORT: 'http' }, defaults), /PORT must be a port number/)
   t.throws(() => readConfig({ MOCK_PORT: '70000' }, defaults), /MOCK_PORT must be a port number/)
+  t.throws(() => readConfig({ MAX_SESSIONS_PER_USER: '1.5' }, defaults), /MAX_SESSIONS_PER_USER must be a whole number/)
+  t.throws(() => readConfig({ MAX_SESSIONS_PER_USER: '-1' }, defaults), /MAX_SESSIONS_PER_USER must be a whole number/)
+  t.throws(() => readConfig({ SESSION_POLICY: 'kick' }, defaults), /SESSION_POLICY must be evict-oldest or reject-new/)
 })
 
 t.test('displayUrl masks the password', async t => {

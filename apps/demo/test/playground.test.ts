@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { chromium, type Locator, type Page } from 'playwright-core'
 import t from 'tap'
 import { MOCK_APP } from '../src/config.js'
 import { PLAYGROUND_DIR } from '../src/playground-routes.js'
@@ -15,40 +15,58 @@ const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disabl
   '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const SCREENSHOT = fileURLToPath(new URL('./screenshots/playground.png', import.meta.url))
 
-t.test('the playground logs in with the real client, re-logs in after a server-side revoke, logs out', async t => {
+interface Browser {
+  page: Page
+  byTestId (id: string): Locator
+  logEntries (event: string): Locator
+  storedToken (prefix?: string): Promise<string | null>
+  pageErrors: string[]
+}
+
+/** Chromium on the playground of a running demo, closed at teardown. */
+async function openPlayground (t: { teardown (fn: () => unknown): void }, url: string): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing (${CHROMIUM}). Install Debian's package: apt-get update && apt-get install -y chromium`)
   }
   if (!existsSync(join(PLAYGROUND_DIR, 'dist', 'playground.js'))) {
     throw new Error('The playground bundle is missing: run `pnpm --filter @wx-login/demo build` first')
   }
-
-  const { url, mock } = await startDemo(t, 'playground')
   const userDataDir = await mkdtemp(join(tmpdir(), 'wxl-chromium-'))
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_FLAGS,
-    viewport: { width: 1280, height: 860 }
+    viewport: { width: 1280, height: 1100 }
   })
   t.teardown(async () => {
     await context.close()
     await rm(userDataDir, { recursive: true, force: true })
   })
-
   const page = context.pages()[0] ?? await context.newPage()
   const pageErrors: string[] = []
   page.on('pageerror', err => pageErrors.push(err.message))
   page.on('console', message => { if (message.type() === 'error') pageErrors.push(message.text()) })
-  const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`)
-  const logEntries = (event: string) => page.locator(`[data-testid="log"] li[data-event="${event}"]`)
-  // Runs in the page; typed loosely, as this file is type-checked for Node.
-  const storedToken = () => page.evaluate(() => (globalThis as unknown as { localStorage: { getItem (key: string): string | null } }).localStorage.getItem('wx:token'))
-
   await page.goto(`${url}/playground/`)
   await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 })
+  return {
+    page,
+    pageErrors,
+    byTestId: (id: string) => page.locator(`[data-testid="${id}"]`),
+    logEntries: (event: string) => page.locator(`[data-testid="log"] li[data-event="${event}"]`),
+    // Runs in the page; typed loosely, as this file is type-checked for Node.
+    storedToken: (prefix = 'wx:') => page.evaluate((key) => (globalThis as unknown as { localStorage: { getItem (key: string): string | null } }).localStorage.getItem(key), `${prefix}token`)
+  }
+}
 
-  // Log in as alice.
+/** The token in a stored record (`{ token, expiresAt, … }`), or null. */
+const tokenOf = (stored: string | null): string | null => stored === null ? null : (JSON.parse(stored) as { token?: string }).token ?? null
+
+t.test('the playground logs in with the real client, logs in silently after a 401 INVALID, ends sessions from the list and on a revoke, logs out', async t => {
+  const { url, mock } = await startDemo(t, 'playground')
+  const { page, byTestId, logEntries, storedToken, pageErrors } = await openPlayground(t, url)
+  const reasons = (reason: string) => page.locator(`[data-testid="log"] li[data-event="response"][data-reason="${reason}"]`)
+
+  // Log in as alice on phone 1.
   await byTestId('user-picker').selectOption('alice')
   await byTestId('login').click()
   const openid = openidFor(MOCK_APP.appId, 'alice')
@@ -59,27 +77,64 @@ t.test('the playground logs in with the real client, re-logs in after a server-s
   t.equal(await logEntries('wx.login').count(), 1)
   await logEntries('code2session').first().waitFor()
   t.equal(mock.calls('/sns/jscode2session').length, 1)
-  const stored = await storedToken()
-  t.type(stored, 'string', 'the client keeps the token in (local) storage')
+  const stored = tokenOf(await storedToken())
+  t.type(stored, 'string', 'the client keeps the token (with its expiry) in (local) storage')
 
   // A protected call with the stored token: no new login.
   await byTestId('call-me').click()
   await byTestId('response').filter({ hasText: 'GET /api/me → 200' }).waitFor()
   t.equal(await logEntries('wx.login').count(), 1, '/api/me needs no new wx.login')
 
-  // The server revokes the token; the client still holds it.
-  await byTestId('revoke').click()
-  await byTestId('response').filter({ hasText: 'POST /api/demo/revoke → 204' }).waitFor()
-
-  // The next call meets a 401; the client logs in again on its own and retries.
+  // A token the server does not know: 401 INVALID, one silent login, the call retried.
+  await byTestId('garble').click()
   await byTestId('call-me').click()
   await byTestId('response').filter({ hasText: 'GET /api/me → 200' }).waitFor()
-  t.equal(await logEntries('wx.login').count(), 2, 'one more wx.login in the log')
+  t.equal(await reasons('invalid').count(), 1, 'the 401 and its reason are in the log')
+  t.match(await reasons('invalid').innerText(), /401 FST_WX_LOGIN_TOKEN_INVALID · invalid: .*logs in silently/)
   t.equal(await byTestId('login-count').innerText(), '2')
-  t.ok(await page.locator('[data-testid="log"] li[data-event="response"]', { hasText: /^.*401/ }).count() >= 1, 'the 401 is in the log')
   await logEntries('code2session').nth(1).waitFor()
   t.equal(mock.calls('/sns/jscode2session').length, 2, 'the server exchanged a second code with WeChat')
-  t.not(await storedToken(), stored, 'a fresh token is stored')
+  t.not(tokenOf(await storedToken()), stored, 'a fresh token is stored')
+
+  // Phone 2: the same WeChat user on another device. Both sessions are listed on phone 1.
+  await byTestId('phone2-login').click()
+  await byTestId('phone2-status').filter({ hasText: 'Token stored' }).waitFor()
+  t.equal(await byTestId('phone2-login-count').innerText(), '1')
+  await byTestId('list-sessions').click()
+  const rows = byTestId('session-row')
+  await rows.nth(2).waitFor()
+  // Phone 1's first session (whose token was garbled) is still live on the server, phone 1's current one, phone 2's.
+  t.equal(await rows.count(), 3)
+  const current = page.locator('[data-testid="session-row"][data-current="true"]')
+  t.equal(await current.count(), 1)
+  t.match(await current.innerText(), /Playground phone 1 · This device/, '“This device” marks phone 1’s own session, by the device it posted')
+  const other = page.locator('[data-testid="session-row"][data-current="false"]', { hasText: 'Playground phone 2' })
+  t.equal(await other.count(), 1)
+
+  // End phone 2's session from phone 1: phone 2's next call ends its session, without a silent login.
+  await other.locator('[data-testid="end-session"]').click()
+  await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll (s: string): { length: number } } }).document.querySelectorAll('[data-testid="session-row"]').length === 2)
+  t.equal(await page.locator('[data-testid="session-row"]', { hasText: 'Playground phone 2' }).count(), 0)
+  await byTestId('phone2-call-me').click()
+  await byTestId('phone2-session-ended').waitFor({ state: 'visible' })
+  t.match(await byTestId('phone2-session-ended-text').innerText(), /ended/)
+  t.equal(await reasons('revoked').count(), 1, 'the 401 REVOKED is in the log with its reason')
+  t.equal(await logEntries('session-ended').count(), 1)
+  t.equal(await byTestId('phone2-login-count').innerText(), '1', 'phone 2 did not log in by itself')
+  t.equal(await storedToken('wx2:'), JSON.stringify({ ended: 'revoked' }))
+
+  // The server revokes phone 1's token: the same, and the app signs in again when the user says so.
+  await byTestId('revoke').click()
+  await byTestId('response').filter({ hasText: 'POST /api/demo/revoke → 204' }).waitFor()
+  await byTestId('call-me').click()
+  await byTestId('session-ended').waitFor({ state: 'visible' })
+  t.equal(await reasons('revoked').count(), 2)
+  t.equal(await byTestId('login-count').innerText(), '2')
+  await byTestId('sign-in-again').click()
+  await byTestId('session-ended').waitFor({ state: 'hidden' })
+  t.equal(await byTestId('login-count').innerText(), '3')
+  await byTestId('call-me').click()
+  await byTestId('response').filter({ hasText: 'GET /api/me → 200' }).waitFor()
 
   // The getPhoneNumber button: a phone code from "WeChat", traded by the server for the number.
   await byTestId('phone-input').fill('+86 13912345678')
@@ -92,11 +147,55 @@ t.test('the playground logs in with the real client, re-logs in after a server-s
   await page.screenshot({ path: SCREENSHOT, fullPage: true })
 
   // Log out: the token leaves storage and the server.
-  const token = JSON.parse(await storedToken() ?? 'null') as string
+  const token = tokenOf(await storedToken())!
   await byTestId('logout').click()
   await byTestId('user').filter({ hasText: 'Not logged in.' }).waitFor()
   t.equal(await storedToken(), null)
   const me = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token}` } })
   t.equal(me.status, 401, 'the server revoked the token on logout')
+  t.same(pageErrors.filter(message => !message.includes('401')), [], 'no errors in the page')
+})
+
+t.test('with one session per user, the two phones evict each other once per sign-in, never in a loop', async t => {
+  const { url, mock } = await startDemo(t, 'playground_single', { sessions: { maxSessionsPerUser: 1, sessionPolicy: 'evict-oldest' } })
+  const { page, byTestId, pageErrors } = await openPlayground(t, url)
+  const replaced = page.locator('[data-testid="log"] li[data-event="response"][data-reason="replaced"]')
+
+  await byTestId('user-picker').selectOption('bob')
+  await byTestId('login').click()
+  await byTestId('status').filter({ hasText: 'Token stored' }).waitFor()
+  await byTestId('phone2-login').click()
+  await byTestId('phone2-status').filter({ hasText: 'Token stored' }).waitFor()
+
+  // Phone 1 was evicted by phone 2's login: it learns why, once, and asks.
+  await byTestId('call-me').click()
+  await byTestId('session-ended').waitFor({ state: 'visible' })
+  t.equal(await byTestId('session-ended-text').innerText(), 'You signed in on another phone. Sign in here again?')
+  t.equal(await replaced.count(), 1)
+  t.match(await replaced.innerText(), /401 FST_WX_LOGIN_TOKEN_REPLACED · replaced: /)
+
+  // Both phones keep calling: phone 2 works, phone 1 stays signed out; nobody logs in.
+  for (let round = 0; round < 3; round++) {
+    await byTestId('call-me').click()
+    await byTestId('response').filter({ hasText: 'phone 1: SessionEndedError' }).waitFor()
+    await byTestId('phone2-call-me').click()
+    await byTestId('response').filter({ hasText: 'phone 2: GET /api/me → 200' }).waitFor()
+  }
+  await page.waitForTimeout(500)
+  t.equal(await byTestId('login-count').innerText(), '1')
+  t.equal(await byTestId('phone2-login-count').innerText(), '1')
+  t.equal(mock.calls('/sns/jscode2session').length, 2, 'two logins in all: no loop')
+  t.equal(await replaced.count(), 1, 'phone 1 asked the server once; then it knew')
+
+  // The user signs in again on phone 1: now phone 2 is the one told, once.
+  await byTestId('sign-in-again').click()
+  await byTestId('session-ended').waitFor({ state: 'hidden' })
+  await byTestId('phone2-call-me').click()
+  await byTestId('phone2-session-ended').waitFor({ state: 'visible' })
+  await page.waitForTimeout(500)
+  t.equal(await replaced.count(), 2)
+  t.equal(await byTestId('login-count').innerText(), '2')
+  t.equal(await byTestId('phone2-login-count').innerText(), '1')
+  t.equal(mock.calls('/sns/jscode2session').length, 3)
   t.same(pageErrors.filter(message => !message.includes('401')), [], 'no errors in the page')
 })

@@ -42,7 +42,22 @@ t.test('the login flow on MySQL and Redis: login, /api/me, revoke on the server,
   t.equal(revoke.statusCode, 204)
   const after = await app.inject({ url: '/api/me', headers: bearer(token) })
   t.equal(after.statusCode, 401)
-  t.equal(after.json().code, 'FST_WX_LOGIN_TOKEN_INVALID')
+  t.equal(after.json().code, 'FST_WX_LOGIN_TOKEN_REVOKED', 'the server says why: the client ends the session instead of logging in again')
+})
+
+t.test('sessions: { maxSessionsPerUser: 1 } (MAX_SESSIONS_PER_USER=1) lets a second phone evict the first; the default keeps both', async t => {
+  const single = await startDemo(t, 'single', { sessions: { maxSessionsPerUser: 1, sessionPolicy: 'evict-oldest' } })
+  const plenty = await startDemo(t, 'plenty')
+  for (const [demo, firstAfter] of [[single, 'FST_WX_LOGIN_TOKEN_REPLACED'], [plenty, undefined]] as const) {
+    const login = async () => (await demo.app.inject({ method: 'POST', url: '/auth/wechat/login', payload: { code: demo.mock.mintCode('ann') } })).json().token as string
+    const first = await login()
+    const second = await login()
+    const me = (token: string) => demo.app.inject({ url: '/api/me', headers: bearer(token) })
+    t.equal((await me(second)).statusCode, 200)
+    const old = await me(first)
+    t.equal(old.statusCode, firstAfter === undefined ? 200 : 401)
+    t.equal(old.json().code, firstAfter)
+  }
 })
 
 t.test('the mock proxies: a code for the demo app, and the calls the server made to WeChat', async t => {

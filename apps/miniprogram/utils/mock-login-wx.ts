@@ -30,6 +30,12 @@ export function mockLoginWx (baseURL: string, user: string): WxLike {
     downloadFile: (option) => wx.downloadFile(option),
     getStorageSync: (key) => wx.getStorageSync(key),
     setStorageSync: (key, data) => wx.setStorageSync(key, data),
-    removeStorageSync: (key) => wx.removeStorageSync(key)
+    removeStorageSync: (key) => wx.removeStorageSync(key),
+    checkSession: (option) => wx.checkSession(option),
+    canIUse: (schema) => wx.canIUse(schema),
+    // Only where the base library has them: the client checks canIUse before calling.
+    getDeviceInfo: () => wx.getDeviceInfo(),
+    getAppBaseInfo: () => wx.getAppBaseInfo(),
+    getSystemInfoSync: () => wx.getSystemInfoSync()
   }
 }

@@ -1,4 +1,4 @@
-import type { ServerResponse } from './types.js'
+import type { ServerResponse, TokenRefusal } from './types.js'
 
 export interface WxLoginErrorDetails {
   /** The wx API's `errMsg`, when a wx call failed (`'request:fail timeout'`, …). */
@@ -13,10 +13,10 @@ export interface WxLoginErrorDetails {
 
 /** Base class of every error the client rejects with. */
 export class WxLoginError extends Error {
-  readonly errMsg?: string
-  readonly statusCode?: number
-  readonly code?: string
-  readonly res?: ServerResponse
+  declare readonly errMsg?: string
+  declare readonly statusCode?: number
+  declare readonly code?: string
+  declare readonly res?: ServerResponse
 
   constructor (message: string, details: WxLoginErrorDetails = {}) {
     super(message)
@@ -54,5 +54,22 @@ export class NetworkError extends WxLoginError {
   /** True when the call timed out (`errMsg` ends with `timeout`). */
   get isTimeout (): boolean {
     return /timeout/i.test(this.errMsg ?? '')
+  }
+}
+
+/**
+ * The server ended this session (`reason`: revoked, replaced or banned by default; see `reloginOn`).
+ * The client cleared the token and does not log in by itself: the app decides, then calls `login()`.
+ */
+export class SessionEndedError extends WxLoginError {
+  declare readonly reason: TokenRefusal
+  /** When a ban ends by itself (ISO date-time), if the server said. */
+  declare readonly until?: string
+
+  constructor (message: string, reason: TokenRefusal, until?: string, details?: WxLoginErrorDetails) {
+    super(message, details)
+    this.name = 'SessionEndedError'
+    this.reason = reason
+    this.until = until
   }
 }

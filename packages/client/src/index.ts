@@ -1,7 +1,7 @@
 export { createWxLogin } from './create-wx-login.js'
-export { AuthError, LoginError, NetworkError, WxLoginError } from './errors.js'
+export { AuthError, LoginError, NetworkError, SessionEndedError, WxLoginError } from './errors.js'
 export type { WxLoginErrorDetails } from './errors.js'
 export type {
-  DownloadFileOptions, DownloadResponse, LoginResult, RequestOptions, ServerResponse,
-  UploadFileOptions, UploadResponse, WxLike, WxLogin, WxLoginOptions, WxLoginUser, WxResponse
+  DownloadFileOptions, DownloadResponse, LoginDevice, LoginResult, RequestOptions, ServerResponse, SessionInfo,
+  TokenRefusal, UploadFileOptions, UploadResponse, WxLike, WxLogin, WxLoginOptions, WxLoginUser, WxResponse
 } from './types.js'

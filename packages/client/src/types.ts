@@ -1,4 +1,5 @@
 /// <reference types="miniprogram-api-typings" preserve="true" />
+import type { SessionEndedError } from './errors.js'
 
 /**
  * The part of `wx` the client uses. Methods (not properties) so that the
@@ -13,6 +14,45 @@ export interface WxLike {
   getStorageSync(key: string): unknown
   setStorageSync(key: string, data: unknown): void
   removeStorageSync(key: string): void
+  /** Used by ensureSessionKey(); without it, ensureSessionKey() logs in. */
+  checkSession?(option: WechatMiniprogram.CheckSessionOption): unknown
+  /** Device facts for the login; each is used only when present (and `canIUse` agrees). */
+  canIUse?(schema: string): boolean
+  getDeviceInfo?(): object
+  getAppBaseInfo?(): object
+  /** The fallback on base libraries older than 2.20.1. */
+  getSystemInfoSync?(): object
+}
+
+/**
+ * Why the server refused a token: the suffix of its error code, lower-cased
+ * (`FST_WX_LOGIN_TOKEN_REPLACED` is `'replaced'`, `FST_WX_LOGIN_BANNED` is `'banned'`).
+ */
+export type TokenRefusal = 'missing' | 'invalid' | 'expired' | 'idle' | 'revoked' | 'replaced' | 'banned'
+
+/** What the client posts as `device` at login: each field a string of at most 64 characters. */
+export interface LoginDevice {
+  platform?: string
+  brand?: string
+  model?: string
+  system?: string
+  /** WeChat's version. */
+  version?: string
+  /** The base library's version. */
+  SDKVersion?: string
+}
+
+/** One of the user's live sessions, as `GET sessionsPath` lists them. */
+export interface SessionInfo {
+  id: string
+  device: LoginDevice | null
+  ip: string | null
+  /** ISO date-time. */
+  createdAt: string
+  /** ISO date-time. */
+  lastSeenAt: string
+  /** True for the session of the token that asked. */
+  current: boolean
 }
 
 /** What a request resolves with: wx.request's success result. */
@@ -84,6 +124,22 @@ export interface WxLoginOptions<User = WxLoginUser> {
   loginPath?: string
   /** Default `/auth/wechat/logout`. */
   logoutPath?: string
+  /** Default `/auth/wechat/refresh`. */
+  refreshPath?: string
+  /** Default `/auth/wechat/sessions`; `endSession(id)` deletes `sessionsPath/id`. */
+  sessionsPath?: string
+  /**
+   * Refresh the token (one `POST refreshPath`, shared by every request) when less than this share of
+   * its life remains. Default 0.5; 0 never refreshes.
+   */
+  refreshShare?: number
+  /**
+   * Refusals answered with a silent login and one retry. Default `['missing', 'invalid', 'expired', 'idle']`.
+   * Every other refusal ends the session: SessionEndedError, onSessionEnded, token cleared.
+   */
+  reloginOn?: TokenRefusal[]
+  /** Post the device (from wx.getDeviceInfo / getAppBaseInfo, or getSystemInfoSync) at login. Default true. */
+  sendDevice?: boolean
   /** Storage key of the token. Default `'token'`. */
   tokenKey?: string
   /** Header the token is sent in. Default `'Authorization'`. */
@@ -92,7 +148,11 @@ export interface WxLoginOptions<User = WxLoginUser> {
   scheme?: string
   /** The wx API. Default: the global `wx`. Pass `Taro` or `uni` on those frameworks. */
   wx?: WxLike
-  /** Whether an answer means "log in again". Default: `statusCode === 401`. */
+  /**
+   * For an answer without an `FST_WX_LOGIN_…` code: whether it means "log in again". Default:
+   * `statusCode === 401`. Answers with a token code follow `reloginOn`; other `FST_WX_LOGIN_…` codes
+   * (such as `FST_WX_LOGIN_SESSION_KEY_STALE`) resolve.
+   */
   isAuthError?: (res: ServerResponse) => boolean
   /** Timeout in ms for every wx call the client makes (wx's default otherwise). */
   timeout?: number
@@ -102,6 +162,11 @@ export interface WxLoginOptions<User = WxLoginUser> {
   onLogin?: (result: LoginResult<User>) => void
   /** Called after logout() cleared the token. */
   onLogout?: () => void
+  /**
+   * Called once when the server ends the session (a refusal not in `reloginOn`), after the token was
+   * cleared. Until `login()` is called again, authorized calls reject with a SessionEndedError of the same reason.
+   */
+  onSessionEnded?: (ended: SessionEndedError) => void
   /** Called with every error a call rejects with (a WxLoginError subclass), before it rejects. */
   onError?: (err: Error) => void
 }
@@ -115,6 +180,16 @@ export interface WxLogin<User = WxLoginUser> {
   downloadFile(options: DownloadFileOptions): Promise<DownloadResponse>
   /** Tells the server (best effort) and removes the stored token. */
   logout(): Promise<void>
+  /** The caller's live sessions (`current` marks this one). */
+  listSessions(): Promise<SessionInfo[]>
+  /** Ends one of the user's sessions (another phone's, typically). */
+  endSession(id: string): Promise<void>
+  /**
+   * Makes sure the server holds WeChat's current session_key: `wx.checkSession()`, and a login when it
+   * fails or there is no usable token. Call it before showing a button whose data the server decrypts.
+   */
+  ensureSessionKey(): Promise<void>
+  /** The stored token, or null (none, expired, or the session ended). */
   getToken(): string | null
   isLoggedIn(): boolean
 }

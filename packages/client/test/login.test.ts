@@ -18,7 +18,7 @@ t.test('login() posts a fresh wx.login code, stores the token under tokenKey and
   t.ok(Date.parse(result.expiresAt) > Date.now(), 'expiresAt is an ISO date in the future')
   t.match(result.user, { id: /\S/, openid: /\S/ } as unknown as WxLoginUser)
   t.equal(result.isNewUser, true)
-  t.equal(wx.getStorageSync('session_token'), result.token, 'kept with wx.setStorageSync under tokenKey')
+  t.match(wx.getStorageSync('session_token'), { token: result.token, expiresAt: result.expiresAt }, 'kept with wx.setStorageSync under tokenKey, with its expiry')
   t.equal(wx.getStorageSync('token'), '', 'not under the default key')
   t.equal(auth.getToken(), result.token)
   t.equal(auth.isLoggedIn(), true)

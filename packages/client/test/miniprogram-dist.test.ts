@@ -36,16 +36,17 @@ t.test('loaded in a realm with only `wx`, it logs in with the global wx and send
   const wx = server.newWx()
   const { exports, realm } = loadInMiniProgramRealm(wx)
   t.equal(vm.runInContext('typeof process + typeof Buffer + typeof require + typeof setTimeout', realm), 'undefinedundefinedundefinedundefined')
-  t.same(Object.keys(exports).sort(), ['AuthError', 'LoginError', 'NetworkError', 'WxLoginError', 'createWxLogin'])
+  t.same(Object.keys(exports).sort(), ['AuthError', 'LoginError', 'NetworkError', 'SessionEndedError', 'WxLoginError', 'createWxLogin'])
 
   const auth = exports.createWxLogin({ baseURL: server.baseURL })
   const res = await auth.request<{ openid: string }>({ url: '/api/me' })
   t.equal(res.statusCode, 200)
   t.type(res.data.openid, 'string')
   t.equal(wx.loginCount, 1)
-  t.match(wx.getStorageSync('token'), /\S{20,}/)
+  t.match(wx.getStorageSync('token'), { token: /\S{20,}/, expiresAt: /^\d{4}-/ })
 
-  await server.app.wxLogin.revoke(auth.getToken()!)
+  // A token the server does not know, as version 0.1 stored it (a bare string).
+  wx.setStorageSync('token', 'unknown-to-the-server')
   const results = await Promise.all([1, 2, 3, 4].map(() => auth.request({ url: '/api/me' })))
   t.same(results.map((r) => r.statusCode), [200, 200, 200, 200])
   t.equal(wx.loginCount, 2, 'one shared re-login in the mini-program realm too')

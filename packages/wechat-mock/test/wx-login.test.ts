@@ -100,6 +100,23 @@ t.test('checkSession() succeeds in both forms', async (t) => {
   t.same(await wx.checkSession(), { errMsg: 'checkSession:ok' })
   const res = await new Promise((resolve) => { wx.checkSession({ success: resolve }) })
   t.same(res, { errMsg: 'checkSession:ok' })
+  t.equal(wx.checkSessionCount, 2)
+})
+
+t.test('after expireSession(), checkSession() fails until the next successful login()', async (t) => {
+  const mock = await startMock(t)
+  const wx = createWx({ mockUrl: mock.url, user: 'alice' })
+  wx.expireSession()
+  t.same(await rejection(wx.checkSession()), { errMsg: 'checkSession:fail session time out, need relogin' })
+  const failed = await new Promise((resolve) => { wx.checkSession({ fail: resolve }) })
+  t.same(failed, { errMsg: 'checkSession:fail session time out, need relogin' })
+  const broken = createWx({ mockUrl: 'http://127.0.0.1:9', user: 'alice' })
+  broken.expireSession()
+  await rejection(broken.login())
+  t.match(await rejection(broken.checkSession()), { errMsg: /^checkSession:fail/ }, 'a failed login does not renew it')
+  await wx.login()
+  t.same(await wx.checkSession(), { errMsg: 'checkSession:ok' })
+  t.equal(wx.checkSessionCount, 3)
 })
 
 t.test('createWx() checks its options', async (t) => {

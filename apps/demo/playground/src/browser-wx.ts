@@ -19,6 +19,8 @@ export interface BrowserWxOptions {
   /** Prefix of the storage keys, so the playground does not collide with the page's own. Default 'wx:'. */
   storagePrefix?: string
   onEvent?: (event: WxEvent) => void | Promise<void>
+  /** What wx.getDeviceInfo() answers: the client posts it at login, and the session list shows it. */
+  deviceInfo: { platform: string, brand: string, model: string, system: string }
 }
 
 interface Callbacks<S> {
@@ -131,6 +133,13 @@ export function createBrowserWx (options: BrowserWxOptions): WxLike {
       })()
       return { abort: () => controller.abort() }
     },
+
+    checkSession (option: WechatMiniprogram.CheckSessionOption) {
+      settle(option, { ok: true, result: { errMsg: 'checkSession:ok' } })
+    },
+    canIUse: (schema: string) => schema === 'getDeviceInfo' || schema === 'getAppBaseInfo',
+    getDeviceInfo: () => ({ ...options.deviceInfo }),
+    getAppBaseInfo: () => ({ version: '8.0.50', SDKVersion: '3.5.8' }),
 
     uploadFile: unsupported('uploadFile'),
     downloadFile: unsupported('downloadFile'),

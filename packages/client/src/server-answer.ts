@@ -1,0 +1,36 @@
+import type { ServerResponse, TokenRefusal } from './types.js'
+
+type ErrorBody = { code?: unknown, message?: unknown, until?: unknown } | undefined
+
+/** What a server error body says, when it is JSON shaped like Fastify's errors. */
+export interface AnswerError {
+  code?: string
+  message?: string
+  /** FST_WX_LOGIN_BANNED: when the ban ends. */
+  until?: string
+}
+
+/** Parsed JSON, or undefined: `wx.uploadFile` hands the body over as a string. */
+function parseJson (text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+const text = (value: unknown): string | undefined => typeof value === 'string' ? value : undefined
+
+export function errorBody (res: ServerResponse): AnswerError {
+  const data = typeof res.data === 'string' ? parseJson(res.data) : res.data
+  const body = (data !== null && typeof data === 'object' ? data : undefined) as ErrorBody
+  return body ? { code: text(body.code), message: text(body.message), until: text(body.until) } : {}
+}
+
+const TOKEN_CODE = /^FST_WX_LOGIN_(?:TOKEN_(MISSING|INVALID|EXPIRED|IDLE|REVOKED|REPLACED)|(BANNED))$/
+
+/** Why the server refused the token, from its error code; undefined for any other code. */
+export function refusalOf (code: string | undefined): TokenRefusal | undefined {
+  const match = code ? TOKEN_CODE.exec(code) : null
+  return match ? (match[1] || match[2])!.toLowerCase() as TokenRefusal : undefined
+}
