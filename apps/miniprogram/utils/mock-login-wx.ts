@@ -15,13 +15,13 @@ export function mockLoginWx (baseURL: string, user: string): WxLike {
         success (res) {
           const code = res.data.code
           if (res.statusCode === 200 && typeof code === 'string') {
-            option.success?.({ code, errMsg: 'login:ok' })
+            option.success?.({ code })
           } else {
-            option.fail?.({ errMsg: `login:fail ${res.data.message ?? `HTTP ${res.statusCode}`}`, errno: -1 })
+            option.fail?.({ errMsg: `login:fail ${res.data.message ?? `HTTP ${res.statusCode}`}` })
           }
         },
         fail (err) {
-          option.fail?.({ errMsg: `login:fail ${err.errMsg}`, errno: -1 })
+          option.fail?.({ errMsg: `login:fail ${err.errMsg}` })
         }
       })
     },

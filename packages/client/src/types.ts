@@ -7,8 +7,8 @@ import type { SessionEndedError } from './errors.js'
  * all fit without a cast.
  */
 export interface WxLike {
-  login(option: WechatMiniprogram.LoginOption): unknown
-  request(option: WechatMiniprogram.RequestOption): unknown
+  login(option: { timeout?: number } & WxLikeCallbacks<{ code: string }>): unknown
+  request(option: Omit<WechatMiniprogram.RequestOption, 'success' | 'fail' | 'complete'> & WxLikeCallbacks<WxResponse>): unknown
   uploadFile(option: WechatMiniprogram.UploadFileOption): unknown
   downloadFile(option: WechatMiniprogram.DownloadFileOption): unknown
   getStorageSync(key: string): unknown
@@ -53,6 +53,16 @@ export interface SessionInfo {
   lastSeenAt: string
   /** True for the session of the token that asked. */
   current: boolean
+}
+
+/**
+ * The callbacks the client passes: it reads only these fields of a result or
+ * a failure, so a framework whose result types are narrower than wx's (Taro
+ * has no `errno` on a login failure, no `profile` on a response) still fits.
+ */
+interface WxLikeCallbacks<Result> {
+  success?: (result: Result) => void
+  fail?: (err: { errMsg: string }) => void
 }
 
 /** What a request resolves with: wx.request's success result. */
