@@ -43,7 +43,7 @@ t.test('tapping "Log in" logs alice in through the demo server and shows her use
   t.ok(text.some((line) => line.includes(`"id": ${JSON.stringify(user.id)}`)), 'and the user id')
 
   const wx = (globalThis as unknown as { wx: { getStorageSync (key: string): unknown } }).wx
-  t.match(wx.getStorageSync('token'), /\S{20,}/, 'the token is in wx storage')
+  t.match(wx.getStorageSync('token'), { token: /\S{20,}/, expiresAt: String }, 'the token is in wx storage, with its expiry')
 
   // The protected call with the stored token: the same user, from /api/me.
   tap(page, 'GET /api/me')
