@@ -7,6 +7,7 @@ import { ensureDatabase } from './database.js'
 import { playgroundRoutes } from './playground-routes.js'
 import { createRedisClient } from './redis-topology.js'
 import type { Backend } from './services.js'
+import { decoratorName } from './wx-login-types.js'
 
 export interface DemoServerOptions {
   appId: string
@@ -40,6 +41,7 @@ export async function buildDemoServer (options: DemoServerOptions): Promise<Fast
   await app.register(wxLogin, {
     appId: options.appId,
     appSecret: options.appSecret,
+    decoratorName,
     ...(options.apiBase === undefined ? {} : { apiBase: options.apiBase }),
     ...(options.redisPrefix === undefined ? {} : { redisPrefix: options.redisPrefix }),
     ...(backend.kind === 'memory' ? { stores: memoryStores() } : {})
