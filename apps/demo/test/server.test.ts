@@ -42,7 +42,7 @@ t.test('the login flow on MySQL and Redis: login, /api/me, revoke on the server,
   t.equal(revoke.statusCode, 204)
   const after = await app.inject({ url: '/api/me', headers: bearer(token) })
   t.equal(after.statusCode, 401)
-  t.equal(after.json().code, 'FST_WX_LOGIN_TOKEN_INVALID')
+  t.equal(after.json().code, 'FST_WX_LOGIN_TOKEN_REVOKED')
 })
 
 t.test('the mock proxies: a code for the demo app, and the calls the server made to WeChat', async t => {
