@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify'
 export const apiRoutes: FastifyPluginAsync = async (app) => {
   app.get('/api/ping', async () => ({ ok: true }))
 
-  app.get('/api/me', { onRequest: app.wxLogin.authenticate }, async (request) => request.user)
+  app.get('/api/me', { onRequest: app.wxLogin.authenticate }, async (request) => request.wxUser)
 
   // Revokes the caller's token on the server while the client keeps it: its
   // next request meets a 401 and the client logs in again on its own.

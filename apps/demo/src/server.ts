@@ -8,6 +8,7 @@ import { playgroundRoutes } from './playground-routes.js'
 import { createRedisClient } from './redis-topology.js'
 import type { SessionLimits } from './config.js'
 import type { Backend } from './services.js'
+import { decoratorName } from './wx-login-types.js'
 
 export interface DemoServerOptions {
   appId: string
@@ -43,6 +44,7 @@ export async function buildDemoServer (options: DemoServerOptions): Promise<Fast
   await app.register(wxLogin, {
     appId: options.appId,
     appSecret: options.appSecret,
+    decoratorName,
     ...(options.apiBase === undefined ? {} : { apiBase: options.apiBase }),
     ...(options.redisPrefix === undefined ? {} : { redisPrefix: options.redisPrefix }),
     ...(backend.kind === 'memory' ? { stores: memoryStores() } : {}),

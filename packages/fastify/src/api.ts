@@ -1,13 +1,19 @@
 import type { Authenticate } from './authenticate.js'
 import type { BanOptions } from './bans.js'
 import type { IssuedToken } from './sessions.js'
-import type { WxSession, WxSessionInfo, WxUser } from './types.js'
+import type { WxLoginUser, WxSession, WxSessionInfo } from './types.js'
 import type { WechatServerApi } from './wechat-services.js'
 
 /** What the plugin adds to the Fastify instance as `app.wxLogin`. */
 export interface WxLoginApi extends WechatServerApi {
   /** Hook for protected routes: `{ onRequest: app.wxLogin.authenticate }`; or `await` it. */
   authenticate: Authenticate
+  /**
+   * Hook for routes that serve both visitors and users: sets the user, or
+   * leaves it null for a missing, invalid, expired, revoked or banned token.
+   * Never answers 401 or 403; a store failure still answers 503.
+   */
+  optionalAuthenticate: Authenticate
   /** The live session of a token, or null. Slides the idle expiry like a request. */
   verify (token: string): Promise<WxSession | null>
   /** Revokes one token (logout). */
@@ -32,7 +38,7 @@ export interface WxLoginApi extends WechatServerApi {
    * Issues a token without a WeChat login (tests, admin tools): for a user
    * object, or for the id of a user in the built-in users table.
    */
-  issueToken (user: string | number | WxUser): Promise<IssuedToken>
+  issueToken (user: string | number | WxLoginUser): Promise<IssuedToken>
   /** Deletes expired and revoked session rows; returns how many. */
   pruneSessions (): Promise<number>
 }

@@ -4,8 +4,9 @@ import type { TokenReader } from './auth-header.js'
 import type { Refusal, SessionManager, Verdict } from './sessions.js'
 import type { WxSession } from './types.js'
 
-// A request decorator (not an ad-hoc property) keeps the request's shape stable.
-export const SESSION = 'wxLoginSession'
+// A request decorator (not an ad-hoc property) keeps the request's shape
+// stable. Its name is fixed: a stable accessor whatever `decoratorName` is.
+export const SESSION = 'wxSession'
 
 type AuthenticatedRequest = FastifyRequest & { [SESSION]: WxSession | null }
 
@@ -40,12 +41,20 @@ export interface Authenticate {
   (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void
 }
 
+export interface Authenticators {
+  /** Sets the user, or answers 401 (403 for a ban). */
+  authenticate: Authenticate
+  /** Sets the user, or leaves it null: never answers 401 or 403. */
+  optionalAuthenticate: Authenticate
+}
+
 /**
- * The hook that turns a token into `request[decoratorName]`. A token this
- * process already holds is answered synchronously, without a promise: the
- * warm path is the kit's speed, so it costs a header read and a Map lookup.
+ * The hooks that turn a token into `request[decoratorName]` and
+ * `request.wxSession`. A token this process already holds is answered
+ * synchronously, without a promise: the warm path is the kit's speed, so it
+ * costs a header read and a Map lookup.
  */
-export function createAuthenticate (sessions: SessionManager, readToken: TokenReader, decoratorName: string): Authenticate {
+export function createAuthenticators (sessions: SessionManager, readToken: TokenReader, decoratorName: string): Authenticators {
   function accept (request: FastifyRequest, session: WxSession): void {
     ;(request as AuthenticatedRequest)[SESSION] = session
     ;(request as unknown as Record<string, unknown>)[decoratorName] = session.user
@@ -59,28 +68,36 @@ export function createAuthenticate (sessions: SessionManager, readToken: TokenRe
     return refusalError(reply, verdict)
   }
 
-  function authenticate (request: FastifyRequest, reply: FastifyReply, done?: (err?: Error) => void): Promise<void> | undefined {
-    const token = readToken(request)
-    let failure: Error | undefined
-    if (token === undefined) {
-      failure = refuse(reply, 'missing')
-    } else {
-      const local = sessions.peek(token)
-      if (local === undefined) {
-        const checked = sessions.check(token).then(verdict => {
-          if (!('session' in verdict)) throw refuse(reply, verdict)
-          accept(request, verdict.session)
-        })
-        if (done === undefined) return checked
-        checked.then(() => done(), done)
-        return undefined
+  /**
+   * `optional`: a missing or refused token (banned included) leaves the user
+   * null. A store failure still fails the request (503): answering "not
+   * logged in" because MySQL is down would lie to the route.
+   */
+  function hook (optional: boolean): Authenticate {
+    function run (request: FastifyRequest, reply: FastifyReply, done?: (err?: Error) => void): Promise<void> | undefined {
+      const token = readToken(request)
+      let failure: Error | undefined
+      if (token === undefined) {
+        if (!optional) failure = refuse(reply, 'missing')
+      } else {
+        const local = sessions.peek(token)
+        if (local === undefined) {
+          const checked = sessions.check(token).then(verdict => {
+            if ('session' in verdict) accept(request, verdict.session)
+            else if (!optional) throw refuse(reply, verdict)
+          })
+          if (done === undefined) return checked
+          checked.then(() => done(), done)
+          return undefined
+        }
+        accept(request, local)
       }
-      accept(request, local)
+      if (done === undefined) return failure === undefined ? Promise.resolve() : Promise.reject(failure)
+      done(failure)
+      return undefined
     }
-    if (done === undefined) return failure === undefined ? Promise.resolve() : Promise.reject(failure)
-    done(failure)
-    return undefined
+    return run as Authenticate
   }
 
-  return authenticate as Authenticate
+  return { authenticate: hook(false), optionalAuthenticate: hook(true) }
 }

@@ -1,6 +1,9 @@
-import type { UserHooks } from './types.js'
+import type { FastifyRequest } from 'fastify'
+import type { UserHooks, WxLoginDecoratorName } from './types.js'
 import { resolveApps, type WxAppCredentials } from './apps.js'
 import { parseEncryptionKey } from './crypto/session-key-box.js'
+import type { SqlClient } from './store/mysql-client.js'
+import type { RedisClient } from './store/redis-client.js'
 import type { WxLoginStores } from './store/types.js'
 import type { RateLimitOptions, RateLimitWindow } from './rate-limit/index.js'
 import type { LocalCacheOptions } from './store/local-cache.js'
@@ -10,7 +13,32 @@ const SECOND = 1000
 const HOUR = 60 * 60 * SECOND
 const DAY = 24 * HOUR
 
-export interface WxLoginOptions extends UserHooks {
+/**
+ * The plugin whose types also declare `request.user`, found as the boot
+ * finds it at run time (by its other request decorators).
+ */
+type UserClaimedBy = 'jwtVerify' extends keyof FastifyRequest
+  ? '@fastify/jwt'
+  : 'isAuthenticated' extends keyof FastifyRequest ? '@fastify/passport' : never
+
+/**
+ * Next to @fastify/jwt or @fastify/passport, keeping the default name would
+ * give request.user two types, an error that `skipLibCheck` hides. So the
+ * options then demand a decoratorName, and the literal type says why.
+ */
+type UserClaimed = [UserClaimedBy] extends [never] ? false : WxLoginDecoratorName extends 'user' ? true : false
+
+/**
+ * The plugin's options. Next to @fastify/jwt or @fastify/passport, keeping
+ * the default name would give request.user two types, an error that
+ * `skipLibCheck` hides; so `decoratorName` is then required, and its type
+ * says why.
+ */
+export type WxLoginOptions = UserClaimed extends true
+  ? Omit<WxLoginBaseOptions, 'decoratorName'> & { decoratorName: `${UserClaimedBy} also claims request.user: declare another decoratorName in WxLoginTypes and pass it here` }
+  : WxLoginBaseOptions
+
+export interface WxLoginBaseOptions extends UserHooks {
   /** The mini program's AppID (or use `apps`). */
   appId?: string
   /** The mini program's AppSecret. Never logged, never sent to a client. */
@@ -51,8 +79,13 @@ export interface WxLoginOptions extends UserHooks {
   tablePrefix?: string
   /** Prefix of the Redis keys. Default 'wx-login:'. */
   redisPrefix?: string
-  /** The request property that holds the user. Default 'user'. */
-  decoratorName?: string
+  /**
+   * The request property that holds the user. Default 'user', which
+   * @fastify/jwt and @fastify/passport also claim: next to them, pick another
+   * name and declare it in `WxLoginTypes` (`decoratorName: 'wxUser'`) so the
+   * types follow.
+   */
+  decoratorName?: WxLoginDecoratorName
   /** Apply the schema's missing migration steps at boot (see migrate). Default true. */
   migrate?: boolean
   /** The header that carries the token. Default 'authorization'. */
@@ -75,16 +108,28 @@ export interface WxLoginOptions extends UserHooks {
    * Default { perIp: { max: 300, timeWindow: 60000 }, perCode: { max: 20, timeWindow: 60000 },
    * perUserPhone: { max: 10, timeWindow: 3600000 } }.
    */
-  rateLimit?: false | Partial<RateLimitOptions>
+  rateLimit?: false | { [Limit in keyof RateLimitOptions]?: false | Partial<RateLimitWindow> }
+  /**
+   * The MySQL pool to use: a mysql2 promise pool (or anything with its
+   * `query` and `execute`). Default: `app.mysql` from @fastify/mysql
+   * (`promise: true`). The plugin never closes it.
+   */
+  mysql?: SqlClient
+  /**
+   * The Redis client to use: an ioredis `Redis` or `Cluster`, or
+   * `{ namespace }` for a @fastify/redis namespace (`app.redis[namespace]`).
+   * Default: `app.redis` from @fastify/redis. The plugin never closes it.
+   */
+  redis?: RedisClient | { namespace: string }
   /** Replace the MySQL/Redis stores (e.g. memoryStores() in a demo). */
   stores?: WxLoginStores
   /** The clock, in epoch ms. For tests. */
   now?: () => number
 }
 
-export type ResolvedOptions = Required<Omit<WxLoginOptions, keyof UserHooks | 'stores' | 'localCache' | 'rateLimit' | 'sessionKeyEncryptionKey'>> &
+export type ResolvedOptions = Required<Omit<WxLoginBaseOptions, keyof UserHooks | 'stores' | 'localCache' | 'rateLimit' | 'sessionKeyEncryptionKey' | 'decoratorName' | 'mysql' | 'redis'>> &
   UserHooks & { stores: WxLoginStores | undefined, touchInterval: number, localCache: LocalCacheOptions | false, rateLimit: RateLimitOptions } &
-  { sessionKeyEncryptionKey: Buffer | null }
+  { sessionKeyEncryptionKey: Buffer | null, decoratorName: string, mysql: SqlClient | undefined, redis: RedisClient | { namespace: string } | undefined }
 
 function fail (message: string): never {
   throw new Error(`@wx-login/fastify: ${message}`)
@@ -110,7 +155,7 @@ function hook<T> (name: string, value: T | undefined): T | undefined {
 }
 
 /** Checks every option and fills the defaults, in one place. */
-export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
+export function resolveOptions (options: WxLoginBaseOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') fail('options are required: { appId, appSecret }')
   const apps = resolveApps(options)
 
@@ -149,6 +194,20 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
   const stores = options.stores
   if (stores !== undefined && (typeof stores !== 'object' || stores === null || !stores.users || !stores.sessions || stores.cache === undefined)) {
     fail('stores must be { users, sessions, cache }')
+  }
+
+  const mysql = options.mysql
+  if (mysql !== undefined && (typeof mysql !== 'object' || mysql === null || typeof mysql.query !== 'function' || typeof mysql.execute !== 'function')) {
+    fail('mysql must be a mysql2 promise pool (with query and execute)')
+  }
+  const redis = options.redis
+  if (redis !== undefined) {
+    if (typeof redis !== 'object' || redis === null) fail('redis must be an ioredis client or { namespace }')
+    if ('namespace' in redis) {
+      if (typeof redis.namespace !== 'string' || redis.namespace === '') fail('redis.namespace must be the name of a @fastify/redis namespace')
+    } else if (typeof redis.get !== 'function' || typeof redis.eval !== 'function' || typeof redis.on !== 'function') {
+      fail('redis must be an ioredis client or { namespace }')
+    }
   }
 
   const given = options.rateLimit === false ? { perIp: false as const, perCode: false as const, perUserPhone: false as const } : options.rateLimit ?? {}
@@ -212,6 +271,8 @@ export function resolveOptions (options: WxLoginOptions): ResolvedOptions {
     redisTimeout: positive('redisTimeout', options.redisTimeout, 250),
     localCache,
     rateLimit,
+    mysql,
+    redis,
     stores,
     now: options.now ?? Date.now,
     findUser: hook('findUser', options.findUser),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { WxLoginApi } from './api.js'
 import { tokenReader } from './auth-header.js'
-import { createAuthenticate, SESSION } from './authenticate.js'
+import { createAuthenticators, SESSION } from './authenticate.js'
 import { createBans } from './bans.js'
 import { systemClock } from './clock.js'
 import { errors } from './errors.js'
@@ -34,25 +34,64 @@ const REDIS_COOLDOWN_MS = 1000
 
 type Decorated = FastifyInstance & { mysql?: SqlClient, redis?: RedisClient }
 
-async function defaultStores (app: Decorated, options: ReturnType<typeof resolveOptions>, faults: RedisFaults): Promise<WxLoginStores> {
-  if (app.mysql === undefined || typeof app.mysql.execute !== 'function') {
-    throw new Error('@wx-login/fastify: register @fastify/mysql with { promise: true } before this plugin (or pass `stores`)')
+/** The pool of the `mysql` option, or @fastify/mysql's `app.mysql`. */
+function mysqlOf (app: Decorated, options: ReturnType<typeof resolveOptions>): SqlClient | undefined {
+  if (options.mysql !== undefined) return options.mysql
+  return typeof app.mysql?.execute === 'function' ? app.mysql : undefined
+}
+
+/** The client of the `redis` option (a client, or a @fastify/redis namespace), or `app.redis`. */
+function redisOf (app: Decorated, options: ReturnType<typeof resolveOptions>): RedisClient | undefined {
+  const option = options.redis
+  if (option !== undefined && !('namespace' in option)) return option
+  const client: Partial<RedisClient> | undefined = option === undefined
+    ? app.redis
+    : (app.redis as unknown as Record<string, RedisClient> | undefined)?.[option.namespace]
+  if (typeof client?.get === 'function') return client as RedisClient
+  if (option !== undefined) {
+    throw new Error(`@wx-login/fastify: redis: { namespace: '${option.namespace}' } names no client: register @fastify/redis with { namespace: '${option.namespace}' } before this plugin`)
   }
-  if (app.redis === undefined || typeof app.redis.get !== 'function') {
-    throw new Error('@wx-login/fastify: register @fastify/redis before this plugin (or pass `stores`)')
+  return undefined
+}
+
+async function defaultStores (app: Decorated, options: ReturnType<typeof resolveOptions>, mysql: SqlClient | undefined, redis: RedisClient | undefined, faults: RedisFaults): Promise<WxLoginStores> {
+  if (mysql === undefined) {
+    throw new Error('@wx-login/fastify: register @fastify/mysql with { promise: true } before this plugin, or pass `mysql` (a mysql2 promise pool) or `stores`')
+  }
+  if (redis === undefined) {
+    throw new Error('@wx-login/fastify: register @fastify/redis before this plugin, or pass `redis` (an ioredis client or { namespace }) or `stores`')
   }
   const tables = tableNames(options.tablePrefix)
   if (options.migrate) {
-    const report = await migrate(app.mysql, { tablePrefix: options.tablePrefix })
+    const report = await migrate(mysql, { tablePrefix: options.tablePrefix })
     if (report.applied.length > 0) app.log.info({ plugin: 'wx-login', from: report.from, to: report.to }, 'schema migrated')
   }
   return {
-    users: mysqlUserStore(app.mysql, tables, options.now, { linkByUnionId: options.linkByUnionId }),
-    sessions: mysqlSessionStore(app.mysql, tables),
-    bans: mysqlBanStore(app.mysql, tables),
-    sessionKeys: mysqlSessionKeyStore(app.mysql, tables),
-    cache: redisSessionCache(app.redis, { prefix: options.redisPrefix, faults, log: app.log, replicaAckTimeout: Math.ceil(options.redisTimeout / 2) })
+    users: mysqlUserStore(mysql, tables, options.now, { linkByUnionId: options.linkByUnionId }),
+    sessions: mysqlSessionStore(mysql, tables),
+    bans: mysqlBanStore(mysql, tables),
+    sessionKeys: mysqlSessionKeyStore(mysql, tables),
+    cache: redisSessionCache(redis, { prefix: options.redisPrefix, faults, log: app.log, replicaAckTimeout: Math.ceil(options.redisTimeout / 2) })
   }
+}
+
+/** Which plugin most likely holds a request decorator: the two that claim `user`. */
+function likelyOwner (app: FastifyInstance): string {
+  if (app.hasRequestDecorator('jwtVerify')) return 'by @fastify/jwt'
+  if (app.hasRequestDecorator('isAuthenticated')) return 'by @fastify/passport'
+  return 'by another plugin (@fastify/jwt and @fastify/passport use request.user)'
+}
+
+/**
+ * Two plugins writing one request property would hand a route the wrong
+ * user, so a taken name fails the boot instead of being shared.
+ */
+function claimUserDecorator (app: FastifyInstance, name: string): void {
+  if (app.hasRequestDecorator(name)) {
+    throw new Error(`@wx-login/fastify: request.${name} is already decorated, most likely ${likelyOwner(app)}, registered before this plugin. ` +
+      `Set this plugin's decoratorName option to a name of its own (e.g. decoratorName: 'wxUser', declared in WxLoginTypes)`)
+  }
+  app.decorateRequest(name, null)
 }
 
 // What a client says when its server, or a cluster node, went away or the
@@ -66,11 +105,15 @@ function watchRedis (redis: RedisClient, faults: RedisFaults): void {
 export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLoginOptions): Promise<void> {
   const options = resolveOptions(rawOptions)
   const app = fastify as Decorated
+  claimUserDecorator(app, options.decoratorName)
+  app.decorateRequest(SESSION, null)
   const clock = systemClock(options.now)
+  const mysql = mysqlOf(app, options)
+  const redis = redisOf(app, options)
   // One fault policy for every use of the shared Redis: a failure anywhere benches it everywhere.
-  const faults = redisFaults({ ready: () => app.redis?.status === 'ready', timeout: options.redisTimeout, cooldown: REDIS_COOLDOWN_MS, now: clock.now })
-  const stores = options.stores ?? await defaultStores(app, options, faults)
-  if (options.stores === undefined) watchRedis(app.redis!, faults)
+  const faults = redisFaults({ ready: () => redis?.status === 'ready', timeout: options.redisTimeout, cooldown: REDIS_COOLDOWN_MS, now: clock.now })
+  const stores = options.stores ?? await defaultStores(app, options, mysql, redis, faults)
+  if (options.stores === undefined) watchRedis(redis!, faults)
   const log = app.log.child({ plugin: 'wx-login' })
   const store = storeGuard(log)
 
@@ -102,7 +145,7 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
   const wechat = createWechatServices({
     apps: options.apps,
     http,
-    redis: typeof app.redis?.get === 'function' ? app.redis as unknown as AccessTokenRedis : null,
+    redis: redis === undefined ? null : redis as unknown as AccessTokenRedis,
     redisFaults: faults,
     redisPrefix: options.redisPrefix,
     wechatTimeout: options.wechatTimeout,
@@ -116,7 +159,7 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     log
   })
   const readToken = tokenReader(options.tokenHeader, options.tokenScheme)
-  const sharedRedis = options.stores === undefined ? app.redis! : null
+  const sharedRedis = options.stores === undefined ? redis! : null
   const code2Session = sharedCodeExchange({
     exchange: wechat.code2Session,
     redis: sharedRedis as unknown as CodeExchangeRedis | null,
@@ -130,7 +173,7 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
 
   const bans = createBans(stores.bans, sessions, store, clock.now)
   const api: WxLoginApi = {
-    authenticate: createAuthenticate(sessions, readToken, options.decoratorName),
+    ...createAuthenticators(sessions, readToken, options.decoratorName),
     verify: token => sessions.verify(token),
     revoke: token => sessions.revoke(token),
     revokeAll: userId => sessions.revokeAll(userId),
@@ -162,8 +205,6 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
   })
 
   app.decorate('wxLogin', api)
-  if (!app.hasRequestDecorator(options.decoratorName)) app.decorateRequest(options.decoratorName, null)
-  app.decorateRequest(SESSION, null)
   await app.register(loginRoutes, {
     prefix: options.prefix,
     api,
@@ -182,7 +223,7 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
   await sessions.replayRevocations()
   const replay = startReplay(clock, log, [() => bans.finishPending(), () => sessions.replayRevocations()])
 
-  // Close only what this plugin opened; @fastify/mysql and @fastify/redis close their own.
+  // Close only what this plugin opened: the pool and client are the application's (or @fastify/mysql's and @fastify/redis's).
   app.addHook('onClose', async () => {
     replay.stop()
     await sessions.close()

@@ -9,10 +9,8 @@ export interface WxIdentity {
 }
 
 /**
- * The user a token resolves to (`request.user`). Extend it by declaration
- * merging when your `findUser` / `createUser` hooks return more fields:
- *
- *   declare module '@wx-login/fastify' { interface WxUser { nickname: string } }
+ * The fields every user a token resolves to has: the WeChat identity and an
+ * id. Type your own fields with `WxLoginTypes` (below).
  */
 export interface WxUser {
   id: string | number
@@ -20,6 +18,32 @@ export interface WxUser {
   openid: string
   unionid: string | null
 }
+
+/**
+ * What an application tells the types about its use of the plugin, by
+ * declaration merging (like @fastify/jwt's `FastifyJWT`):
+ *
+ *   declare module '@wx-login/fastify' {
+ *     interface WxLoginTypes {
+ *       // the fields your findUser / createUser hooks return
+ *       user: { id: number, nickname: string }
+ *       // the `decoratorName` option, when it is not 'user'
+ *       decoratorName: 'wxUser'
+ *     }
+ *   }
+ */
+// An empty interface is the point: applications merge into it.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface WxLoginTypes {}
+
+/** The user a token resolves to: `WxUser` with the fields of `WxLoginTypes['user']`. */
+export type WxLoginUser = WxLoginTypes extends { user: infer User extends object } ? WxUser & User : WxUser
+
+/** The request property that holds the user: `WxLoginTypes['decoratorName']`, or 'user'. */
+export type WxLoginDecoratorName = WxLoginTypes extends { decoratorName: infer Name extends string } ? Name : 'user'
+
+/** What `findUser` / `createUser` return: the user without the identity fields, which the plugin adds. */
+export type HookUser = Omit<WxLoginUser, keyof WxIdentity> & Partial<WxIdentity>
 
 /** A session as the caches keep it; `tokenHash` is hex SHA-256 of the token. */
 export interface SessionRecord {
@@ -36,7 +60,7 @@ export interface SessionRecord {
 /** A live session as `verify()` returns it. */
 export interface WxSession {
   sessionId: string
-  user: WxUser
+  user: WxLoginUser
   expiresAt: number
   lastSeenAt: number
 }
@@ -67,7 +91,7 @@ export interface WxSessionInfo {
 export type EndReason = 'revoked' | 'replaced' | 'banned'
 
 export interface LoginEvent {
-  user: WxUser
+  user: WxLoginUser
   identity: WxIdentity
   isNewUser: boolean
   request: FastifyRequest
@@ -75,9 +99,9 @@ export interface LoginEvent {
 
 export interface UserHooks {
   /** Find the application's user for a WeChat identity; null when unknown. */
-  findUser?: (identity: WxIdentity, request: FastifyRequest) => Promise<Partial<WxUser> & { id: string | number } | null>
+  findUser?: (identity: WxIdentity, request: FastifyRequest) => Promise<HookUser | null>
   /** Create the application's user (only called when `autoRegister` is true). */
-  createUser?: (identity: WxIdentity, request: FastifyRequest) => Promise<Partial<WxUser> & { id: string | number }>
+  createUser?: (identity: WxIdentity, request: FastifyRequest) => Promise<HookUser>
   /** Called after every successful login, before the token is returned. */
   onLogin?: (event: LoginEvent) => Promise<void> | void
   /**
@@ -89,7 +113,7 @@ export interface UserHooks {
 }
 
 export interface PhoneNumberEvent {
-  user: WxUser
+  user: WxLoginUser
   phone: WxPhoneNumber
   /** The request of POST {prefix}/phone; undefined when called through the API. */
   request: FastifyRequest | undefined

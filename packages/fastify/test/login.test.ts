@@ -1,5 +1,6 @@
 import t from 'tap'
 import { bearer, buildTestApp } from './fixtures/app.js'
+import type { WxLoginDecoratorName } from '../src/index.js'
 
 t.test('a code logs the user in and the token resolves to request.user', async t => {
   const { app, mock, login } = await buildTestApp(t, 'login_basic')
@@ -84,7 +85,8 @@ t.test('the programmatic API: verify, revoke, revokeAll, issueToken', async t =>
 
 t.test('prefix, decoratorName and a custom token header are honoured', async t => {
   const { app, mock } = await buildTestApp(t, 'login_custom', {
-    plugin: { prefix: '/v1/wx', decoratorName: 'member', tokenHeader: 'X-Token', tokenScheme: '' },
+    // Typed code declares the name in WxLoginTypes; this program keeps the default types.
+    plugin: { prefix: '/v1/wx', decoratorName: 'member' as WxLoginDecoratorName, tokenHeader: 'X-Token', tokenScheme: '' },
     setup: app => app.get('/whoami', { onRequest: app.wxLogin.authenticate }, async request => ({
       member: (request as unknown as { member: unknown }).member,
       user: request.user

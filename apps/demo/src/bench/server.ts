@@ -18,6 +18,7 @@ import { apiRoutes } from '../api-routes.js'
 import { benchUser, ioredisSessionStore, SESSION_COOKIE_MAX_AGE } from './anchors.js'
 import { watchLocalCache } from './local-cache-probe.js'
 import { createRedisClient, readRedisTopology } from '../redis-topology.js'
+import { decoratorName } from '../wx-login-types.js'
 
 const env = (name: string): string => {
   const value = process.env[name]
@@ -44,7 +45,9 @@ await app.register(wxLogin, {
   redisPrefix: PREFIX,
   idleTtl: Number(env('BENCH_IDLE_TTL_MS')),
   // Thousands of logins from one loopback IP measure the login path, not the limiter.
-  rateLimit: false
+  rateLimit: false,
+  // request.user is @fastify/jwt's.
+  decoratorName
 })
 await app.register(apiRoutes)
 

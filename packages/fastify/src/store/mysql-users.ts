@@ -34,7 +34,7 @@ export function mysqlUserStore (db: SqlClient, tables: TableNames, now: () => nu
     if (owner === undefined) return null
     await write(db,
       `INSERT IGNORE INTO ${tables.users} (appid, openid, unionid, user_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-      [identity.appId, identity.openid, identity.unionid, owner.id, now()])
+      [identity.appId, identity.openid, identity.unionid, owner.id as number, now()])
     // Whether our insert or a concurrent one won, the row now exists.
     const [row] = await selectRows(db, selectSql, [identity.appId, identity.openid])
     return toUser(row!, identity)
@@ -47,7 +47,7 @@ export function mysqlUserStore (db: SqlClient, tables: TableNames, now: () => nu
     }
     // WeChat starts sending unionid once the app joins an Open Platform group.
     if (identity.unionid !== null && row.unionid !== identity.unionid) {
-      await write(db, `UPDATE ${tables.users} SET unionid = ? WHERE id = ?`, [identity.unionid, row.id])
+      await write(db, `UPDATE ${tables.users} SET unionid = ? WHERE id = ?`, [identity.unionid, row.id as number])
       row.unionid = identity.unionid
     }
     return toUser(row, identity)
