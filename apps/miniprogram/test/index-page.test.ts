@@ -8,7 +8,9 @@ import { createWx } from '@wx-login/wechat-mock/wx'
 
 // The sample as DevTools runs it: "Build npm" output, the page compiled, its wxml rendered by miniprogram-simulate,
 // the global wx a Node runtime, against the demo server (`pnpm dev`) on MariaDB and Redis.
-const { baseURL, mock } = await startDemoServer(t, 'index_page')
+const { baseURL, mock, app } = await startDemoServer(t, 'index_page')
+// The server side of a session ending elsewhere (an admin tool, another phone).
+const admin = (app as unknown as { wxLogin: { revokeAll (id: number): Promise<number>, ban (id: number, options: { until: number }): Promise<void>, unban (id: number): Promise<void> } }).wxLogin
 const { project } = await buildSampleProject(t)
 await compilePage(SAMPLE_DIR, project, 'pages/index/index', baseURL)
 
@@ -94,4 +96,35 @@ t.test('the compiled page took the client from miniprogram_npm, not node_modules
   const js = await readFile(join(project, 'pages/index/index.js'), 'utf8')
   t.match(js, /require\("\.\.\/\.\.\/miniprogram_npm\/@wx-login\/client\/index\.js"\)/)
   t.notMatch(js, /createWxLogin\s*\(options\)/, 'the client is not bundled into the page')
+})
+
+t.test('a session ended elsewhere: the sample asks before signing in again, and says when a ban ends', async (t) => {
+  installWx()
+  const modals: Array<{ title: string, content: string }> = []
+  let confirm = true
+  const wx = (globalThis as unknown as { wx: Record<string, unknown> }).wx
+  wx.showModal = (option: { title: string, content: string, success?: (res: { confirm: boolean }) => void }) => {
+    modals.push({ title: option.title, content: option.content })
+    option.success?.({ confirm })
+    return Promise.resolve({ confirm })
+  }
+  const page = renderPage(project, 'pages/index/index')
+  tap(page, 'Log in')
+  await until(() => page.data.result !== '', 'the login result')
+  await until(settled(page), 'the page to settle')
+  const user = JSON.parse(page.data.user as string) as { id: number }
+
+  await admin.revokeAll(user.id)
+  tap(page, 'GET /api/me')
+  await until(() => modals.length === 1, 'the prompt')
+  t.same(modals[0], { title: 'Signed out', content: 'This session was ended. Sign in again?' }, 'a revoked session: the app asks')
+  await until(() => (wx.getStorageSync as (key: string) => unknown)('token') !== '' && typeof (wx.getStorageSync as (key: string) => { token?: string })('token').token === 'string', 'signing in again after the user agreed')
+
+  confirm = false
+  await admin.ban(user.id, { until: Date.UTC(2030, 0, 1) })
+  tap(page, 'GET /api/me')
+  await until(() => modals.length === 2, 'the ban notice')
+  t.equal(modals[1]!.title, 'Account banned')
+  t.match(modals[1]!.content, /banned/, 'the ban is shown, and nobody signs in by themselves')
+  await admin.unban(user.id)
 })
