@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import t from 'tap'
 import wxLogin, { memoryStores, type WxLoginDecoratorName, type WxLoginOptions, type WxUser } from '../src/index.js'
 import { bearer, buildTestApp } from './fixtures/app.js'
+import { bootWith } from './fixtures/boot.js'
 
 // Loaded without its types: its `request.user` augmentation would retype
 // request.user in every test of this program (the type tests cover that).
@@ -19,21 +20,9 @@ const good = { appId: 'wxd0e1f2a3b4c5d6e7', appSecret: 's3cr3t', stores: memoryS
 // The tests' program declares no WxLoginTypes: typed code declares the name there.
 const wxUser = 'wxUser' as WxLoginDecoratorName
 
-async function boot (register: (app: FastifyInstance) => Promise<void>): Promise<Error | null> {
-  const app = Fastify()
-  try {
-    await register(app)
-    await app.ready()
-    return null
-  } catch (err) {
-    return err as Error
-  } finally {
-    await app.close()
-  }
-}
 
 t.test('@fastify/jwt first: our register fails, naming it and decoratorName', async t => {
-  const err = await boot(async app => {
+  const err = await bootWith(async app => {
     await app.register(fastifyJwt, { secret: 'jwt-secret' })
     await app.register(wxLogin, good)
   })
@@ -59,11 +48,11 @@ t.test('the boot error names @fastify/passport, or no one, by the other decorato
     app.decorateRequest('isAuthenticated', function () { return false })
     app.decorateRequest('user', null)
   })
-  const viaPassport = await boot(async app => { await app.register(passportLike); await app.register(wxLogin, good) })
+  const viaPassport = await bootWith(async app => { await app.register(passportLike); await app.register(wxLogin, good) })
   t.match(viaPassport?.message, /most likely by @fastify\/passport, registered before this plugin/)
 
   const someone = fp(async app => { app.decorateRequest('member', null) })
-  const other = await boot(async app => { await app.register(someone); await app.register(wxLogin, { ...good, decoratorName: 'member' as WxLoginDecoratorName }) })
+  const other = await bootWith(async app => { await app.register(someone); await app.register(wxLogin, { ...good, decoratorName: 'member' as WxLoginDecoratorName }) })
   t.match(other?.message, /request\.member is already decorated, most likely by another plugin \(@fastify\/jwt and @fastify\/passport use request\.user\)/)
 })
 

@@ -7,6 +7,7 @@ import { LocalSessionCache } from '../src/store/local-cache.js'
 import { startServerProcesses } from './fixtures/server-processes.js'
 import { bearer, buildTestApp, type TestApp } from './fixtures/app.js'
 import { ignoreRedisErrors, REDIS_URL, startOwnRedis, testRedis } from './fixtures/services.js'
+import { waitFor } from './fixtures/wait.js'
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -24,14 +25,6 @@ function countRoundTrips (app: TestApp['app']): { mysql: number, redis: number }
   return counts
 }
 
-async function waitFor (check: () => Promise<boolean>, ms: number): Promise<number> {
-  const started = Date.now()
-  while (Date.now() - started < ms) {
-    if (await check()) return Date.now() - started
-    await sleep(2)
-  }
-  return Infinity
-}
 
 t.test('a warm request makes no MySQL query and no Redis round trip', async t => {
   const { app, login } = await buildTestApp(t, 'local_warm')

@@ -4,7 +4,7 @@ import { hashToken } from '../src/index.js'
 import { bearer, buildTestApp, type TestApp } from './fixtures/app.js'
 import { trafficThroughFailover } from './fixtures/failover-traffic.js'
 import { startRedisCluster } from './fixtures/redis-cluster.js'
-import { sleep } from './fixtures/redis-processes.js'
+import { waitFor } from './fixtures/wait.js'
 
 const LOGIN = '/auth/wechat/login'
 
@@ -17,14 +17,6 @@ async function twoInstances (name: string, plugin: Record<string, unknown> = {})
   return [a, b]
 }
 
-async function waitFor (check: () => Promise<boolean>, ms: number): Promise<number> {
-  const started = Date.now()
-  while (Date.now() - started < ms) {
-    if (await check()) return Date.now() - started
-    await sleep(2)
-  }
-  return Infinity
-}
 
 t.test('two instances on a cluster: login, cold and warm checks, logout and logout-all seen by the other', async t => {
   const [a, b] = await twoInstances('cluster_sessions')

@@ -5,6 +5,7 @@ import { bearer, buildTestApp } from './fixtures/app.js'
 import { startServerProcess } from './fixtures/server-processes.js'
 import { REDIS_URL, testRedis } from './fixtures/services.js'
 import { startTcpProxy } from './fixtures/tcp-proxy.js'
+import { waitFor } from './fixtures/wait.js'
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 const status = async (url: string, token: string) => (await fetch(`${url}/api/me`, { headers: bearer(token) })).status
@@ -14,15 +15,6 @@ async function loginOver (url: string, code: string): Promise<{ token: string, u
   return await res.json() as { token: string, user: { id: number } }
 }
 
-/** Polls until `check` holds; resolves the ms it took, or Infinity. */
-async function within (ms: number, check: () => Promise<boolean>): Promise<number> {
-  const started = Date.now()
-  while (Date.now() - started < ms) {
-    if (await check()) return Date.now() - started
-    await sleep(20)
-  }
-  return Infinity
-}
 
 // idleTtl 100 s: last-seen is due every second, so the writes it causes race the logout.
 const plugin = { idleTtl: 100_000 }
@@ -74,13 +66,13 @@ t.test('a logout made while Redis is unreachable, by a process that then crashes
 
   line.cut()
   t.equal((await fetch(`${a.url}/auth/wechat/logout`, { method: 'POST', headers: bearer(token) })).status, 204, 'logout answered while Redis is unreachable')
-  const whileAway = await within(5000, async () => await status(b.url, token) === 401)
+  const whileAway = await waitFor(async () => await status(b.url, token) === 401, 5000)
   t.ok(whileAway < 3000, `refused by B ${whileAway} ms after the logout, with Redis unreachable (its channel is down, so it reads MySQL)`)
   await a.crash()
   t.equal(await redis.exists(copy), 1, 'the revoking process died; Redis still holds the stale copy')
 
   line.restore()
-  const back = await within(10_000, async () => await redis.exists(copy) === 0)
+  const back = await waitFor(async () => await redis.exists(copy) === 0, 10_000)
   t.ok(back < 5000, `the replay dropped the stale copy ${back} ms after Redis became reachable again`)
   t.equal(await redis.exists(`${first.redisPrefix}revoked:{${hashToken(token)}}`), 1, 'and left a marker that refuses it coming back')
   for (let i = 0; i < 10; i++) t.equal(await status(b.url, token), 401, 'refused by B')
@@ -98,7 +90,7 @@ t.test('a ban on one instance: the other refuses the token at once and the login
 
   const until = Date.now() + 3600_000
   await first.app.wxLogin.ban(user.id, { until, reason: 'spam' })
-  const seen = await within(1000, async () => await status(b.url, token) === 403)
+  const seen = await waitFor(async () => await status(b.url, token) === 403, 1000)
   t.ok(seen < 500, `B refuses the banned user's token after ${seen} ms`)
   const again = await fetch(`${b.url}/auth/wechat/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: first.mock.mintCode('hal') }) })
   t.equal(again.status, 403)
