@@ -79,8 +79,9 @@ const REPLAY_KICK_MS = 100
  * drops its copies and keeps a marker that refuses late writes of them,
  * every instance is told to drop its local copy, and the record's pending
  * flag is cleared. If the cache step fails (Redis away, or this process
- * dies), the flag stays and every instance retries it from the record every
- * REVOCATION_REPLAY_MS; until then this instance skips the cache for it.
+ * dies), the flag stays: this instance retries it every REVOCATION_RETRY_MS,
+ * and every instance finishes it from the record (replay.ts); until then
+ * this instance skips the cache for it.
  * No write path can bring a copy back: cache writes are refused by the
  * marker, last-seen is written to the record only, and local copies read
  * before an invalidation was heard are refused.

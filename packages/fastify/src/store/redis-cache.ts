@@ -25,7 +25,6 @@ const ADD = `if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1`
 
-
 // The marker outlives every copy that could be written (the session's remaining life).
 // Answers how many replicas this node streams to: they must hold it too.
 const REVOKE = `redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
@@ -89,7 +88,6 @@ export function redisSessionCache (redis: RedisClient, options: RedisCacheOption
     async add (record, ttlMs) {
       await faults.call(() => redis.eval(ADD, 2, copyKey(record.tokenHash), markerKey(record.tokenHash), encode(record), ttl(ttlMs)))
     },
-
 
     get failures () {
       return faults.failures
