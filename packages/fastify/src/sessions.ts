@@ -5,7 +5,7 @@ import { sessionIdOf } from './session-id.js'
 import { policyIsActive, sessionsOverLimit, type SessionPolicy } from './session-policy.js'
 import { generateToken, hashToken, isWellFormedToken } from './token.js'
 import type { StoreGuard } from './store/guard.js'
-import type { LocalSessionCache } from './store/local-cache.js'
+import type { LocalSession, LocalSessionCache } from './store/local-cache.js'
 import type { RevokedSession, SessionDetails, StoredSession, WxLoginStores } from './store/types.js'
 import type { EndReason, SessionRecord, WxSession, WxSessionInfo, WxUser } from './types.js'
 import { errors } from './errors.js'
@@ -102,7 +102,8 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
   /** Revoked here; the cache has not yet confirmed its copies are gone. */
   const unconfirmed = new Map<string, RevokedSession>()
   let cancelRetry: (() => void) | undefined
-  const pendingTouches = new Map<string, SessionRecord>()
+  /** token hash -> last use seen here and not yet written. */
+  const pendingTouches = new Map<string, number>()
   let cancelTouch: (() => void) | undefined
   let closed = false
   /** Revoked by any instance (read from the record), cache copies not confirmed gone. */
@@ -115,8 +116,8 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
   let lastKick = -Infinity
   const cacheTrusted = (): boolean => !counted || cache!.failures === replayedThrough
 
-  const deadline = (s: SessionRecord): number => Math.min(s.expiresAt, s.lastSeenAt + idleTtl)
-  const toSession = (s: SessionRecord): WxSession => ({ sessionId: s.sessionId, user: s.user, expiresAt: s.expiresAt, lastSeenAt: s.lastSeenAt })
+  const deadline = (s: LocalSession): number => Math.min(s.expiresAt, s.lastSeenAt + idleTtl)
+  const toSession = (s: LocalSession): WxSession => ({ sessionId: s.sessionId, user: s.user, expiresAt: s.expiresAt, lastSeenAt: s.lastSeenAt })
   const live = (stored: StoredSession): boolean => stored.revokedAt === null && stored.endReason === null
 
   function cacheFailed (err: unknown, what: string): void {
@@ -271,9 +272,9 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
    * idle asks the record (check), so nothing is lost by not refreshing it,
    * and a busy session costs no Redis command per touch.
    */
-  async function writeTouches (batch: SessionRecord[], lastSeenAt: number): Promise<void> {
+  async function writeTouches (tokenHashes: string[], lastSeenAt: number): Promise<void> {
     try {
-      await sessions.touch(batch.map(s => s.tokenHash), lastSeenAt)
+      await sessions.touch(tokenHashes, lastSeenAt)
     } catch (err) {
       // Sliding expiry is best effort: a missed touch only shortens a session.
       log.warn({ err: { message: (err as Error).message } }, 'wx-login: could not record last-seen')
@@ -284,46 +285,56 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
     cancelTouch?.()
     cancelTouch = undefined
     if (pendingTouches.size === 0) return Promise.resolve()
-    const batch = [...pendingTouches.values()]
+    let lastSeenAt = 0
+    for (const at of pendingTouches.values()) lastSeenAt = Math.max(lastSeenAt, at)
+    const batch = [...pendingTouches.keys()]
     pendingTouches.clear()
-    return writeTouches(batch, Math.max(...batch.map(s => s.lastSeenAt)))
+    return writeTouches(batch, lastSeenAt)
   }
 
   /** Marks the session used; last-seen is written in batches, not per request. */
-  function touchLater (session: SessionRecord, at: number): void {
+  function touchLater (session: LocalSession, at: number): void {
     session.lastSeenAt = at
-    pendingTouches.set(session.tokenHash, session)
+    pendingTouches.set(session.tokenHash, at)
     cancelTouch ??= clock.after(TOUCH_BATCH_MS, () => { void flushTouches() })
   }
 
   /** A use this instance has not written yet counts too. */
   function withOwnUse (stored: StoredSession | null): StoredSession | null {
     const unwritten = stored === null ? undefined : pendingTouches.get(stored.record.tokenHash)
-    if (unwritten !== undefined && unwritten.lastSeenAt > stored!.record.lastSeenAt) stored!.record.lastSeenAt = unwritten.lastSeenAt
+    if (unwritten !== undefined && unwritten > stored!.record.lastSeenAt) stored!.record.lastSeenAt = unwritten
     return stored
   }
 
   const localUsable = (): boolean => localLive() && cacheTrusted()
 
-  function peek (token: string): WxSession | undefined {
+  /** The local copy of a live session, if this process holds one it may use. */
+  function peekHash (tokenHash: string): WxSession | undefined {
     if (localCache === undefined || !localUsable()) return undefined
     const at = now()
-    const session = localCache.get(token, at)
+    const session = localCache.get(tokenHash, at)
     if (session === undefined) return undefined
     // Another instance may have seen it used since: let the shared record decide.
     if (deadline(session) <= at) {
-      localCache.invalidate([session.tokenHash])
+      localCache.invalidate([tokenHash])
       return undefined
     }
-    if (at - session.lastSeenAt >= touchInterval) touchLater(session, at)
+    if (at - session.lastSeenAt >= touchInterval) {
+      touchLater(session, at)
+      localCache.seen(tokenHash, at)
+    }
     return toSession(session)
   }
 
+  function peek (token: string): WxSession | undefined {
+    return isWellFormedToken(token) ? peekHash(hashToken(token)) : undefined
+  }
+
   async function check (token: string): Promise<Verdict> {
-    const local = peek(token)
-    if (local !== undefined) return { session: local }
     if (!isWellFormedToken(token)) return { refused: 'invalid' }
     const tokenHash = hashToken(token)
+    const local = peekHash(tokenHash)
+    if (local !== undefined) return { session: local }
     const ticket = localCache?.ticket() ?? 0
     const loaded = await load(tokenHash)
     let stored = withOwnUse(loaded.stored)
@@ -340,7 +351,7 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
     if (at - session.lastSeenAt >= touchInterval) touchLater(session, at)
     // A refreshed token in its grace period is read from the record each time, never cached.
     if (live(stored) && localCache !== undefined && localUsable() && !unconfirmed.has(tokenHash) && !pendingElsewhere.has(tokenHash)) {
-      localCache.set(token, session, at, ticket)
+      localCache.set(session, at, ticket)
     }
     return { session: toSession(session) }
   }

@@ -3,7 +3,6 @@ import fastifyRedis from '@fastify/redis'
 import Fastify from 'fastify'
 import t from 'tap'
 import wxLogin, { type SqlClient } from '../src/index.js'
-import { LocalSessionCache } from '../src/store/local-cache.js'
 import { startServerProcesses } from './fixtures/server-processes.js'
 import { bearer, buildTestApp, type TestApp } from './fixtures/app.js'
 import { ignoreRedisErrors, REDIS_URL, startOwnRedis, testRedis } from './fixtures/services.js'
@@ -120,49 +119,6 @@ t.test('expiry: a locally held session dies on time', async t => {
   t.equal(await me(), 200)
   now += 30_001
   t.equal(await me(), 401, 'idle expiry applies to the local copy')
-})
-
-t.test('LocalSessionCache is bounded by entries and bytes', async t => {
-  const record = (i: number, size = 10) => ({ tokenHash: `h${i}`, sessionId: `s${i}`, userId: String(i), user: { id: i, appId: 'a', openid: 'x'.repeat(size), unionid: null }, createdAt: 0, expiresAt: 1e15, lastSeenAt: 0 })
-  const byCount = new LocalSessionCache({ maxEntries: 3, maxBytes: 1e9, ttl: 1000 })
-  for (let i = 0; i < 5; i++) byCount.set(`t${i}`, record(i), 0, 0)
-  t.equal(byCount.size, 3)
-  t.equal(byCount.get('t0', 0), undefined, 'the oldest went first')
-  t.equal(byCount.get('t4', 0)?.userId, '4')
-  t.equal(byCount.get('t4', 1000), undefined, 'the backstop TTL applies')
-
-  const byBytes = new LocalSessionCache({ maxEntries: 1000, maxBytes: 2000, ttl: 1000 })
-  for (let i = 0; i < 10; i++) byBytes.set(`t${i}`, record(i, 300), 0, 0)
-  t.ok(byBytes.byteSize <= 2000, `bytes stay bounded (${byBytes.byteSize})`)
-  t.ok(byBytes.size < 10)
-  byBytes.set('huge', record(99, 5000), 0, 0)
-  t.equal(byBytes.get('huge', 0), undefined, 'an entry larger than the bound is not kept')
-  byBytes.set('t9', record(9, 300), 0, 0)
-  byBytes.invalidate(['h9'])
-  t.equal(byBytes.get('t9', 0), undefined, 'invalidated by hash')
-  byBytes.clear()
-  t.equal(byBytes.size, 0)
-
-  const fresh = new LocalSessionCache({ maxEntries: 10, maxBytes: 1e9, ttl: 1000 })
-  const before = fresh.ticket()
-  fresh.invalidate(['h1'])
-  fresh.set('t1', record(1), 0, before)
-  t.equal(fresh.get('t1', 0), undefined, 'a copy read before its invalidation was heard is refused')
-  fresh.set('t2', record(2), 0, before)
-  t.equal(fresh.get('t2', 0)?.userId, '2', 'other sessions are not affected')
-  fresh.set('t1', record(1), 0, fresh.ticket())
-  t.equal(fresh.get('t1', 0)?.userId, '1', 'a copy read after it is kept')
-  const beforeClear = fresh.ticket()
-  fresh.clear()
-  fresh.set('t3', record(3), 0, beforeClear)
-  t.equal(fresh.get('t3', 0), undefined, 'a copy read before a clear is refused')
-
-  const forgetful = new LocalSessionCache({ maxEntries: 10, maxBytes: 1e9, ttl: 1000 })
-  const old = forgetful.ticket()
-  for (let i = 0; i < 10_001; i++) forgetful.invalidate([`other${i}`])
-  forgetful.set('t4', record(4), 0, old)
-  t.equal(forgetful.get('t4', 0), undefined, 'past the invalidations it remembers, older tickets are refused')
-  t.equal(byBytes.byteSize, 0)
 })
 
 t.test('a local copy that looks idle asks the shared record: use on another instance counts', async t => {

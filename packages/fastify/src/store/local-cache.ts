@@ -1,31 +1,27 @@
 import type { SessionRecord } from '../types.js'
+import { HashIndex } from './hash-index.js'
+import { SessionLog, type LocalSession } from './session-log.js'
+
+export type { LocalSession } from './session-log.js'
 
 export interface LocalCacheOptions {
   /** Most sessions kept. */
   maxEntries: number
-  /** Most bytes of user data kept (approximate: JSON length). */
+  /** Most bytes the entries take (exact: they are kept as bytes, see session-log.ts); at most 4 GiB. */
   maxBytes: number
   /** A backstop: an entry is dropped this long after it was cached, ms. */
   ttl: number
 }
 
-interface LocalEntry {
-  record: SessionRecord
-  bytes: number
-  /** Drop after this time (ms, the plugin's clock). */
-  until: number
-}
-
-// Roughly what an entry costs besides the user JSON: token, hash, maps.
-const ENTRY_OVERHEAD_BYTES = 400
 // Recent invalidations remembered per hash; older ones make every older ticket stale.
 const REMEMBERED_INVALIDATIONS = 10_000
 
 /**
- * The hot path: token -> session in this process, so a warm request costs a
- * Map lookup, no hashing and no round trip. Keyed by the raw token (kept in
- * memory only, never stored), with a hash -> token index for invalidations,
- * which arrive as hashes. Bounded by entries and bytes; oldest out first.
+ * The hot path: token hash -> session in this process, so a warm request
+ * costs a hash, an index probe and decoding one entry, and no round trip.
+ * Entries are bytes in a log (session-log.ts) found through an index of
+ * addresses (hash-index.ts), under 200 bytes a session; bounded by entries
+ * and bytes, oldest out first.
  *
  * A copy read elsewhere (Redis, MySQL) may be older than an invalidation
  * heard while it was being read: `ticket()` is taken before the read, and
@@ -33,28 +29,36 @@ const REMEMBERED_INVALIDATIONS = 10_000
  * cache cleared, after the ticket.
  */
 export class LocalSessionCache {
-  private readonly byToken = new Map<string, LocalEntry>()
-  private readonly tokenByHash = new Map<string, string>()
-  private bytes = 0
+  private readonly log: SessionLog
+  private readonly index: HashIndex
   /** Counts invalidations and clears. */
   private invalidations = 0
   private readonly invalidatedAt = new Map<string, number>()
   /** Tickets at or below this are stale (a clear, or forgotten invalidations). */
   private staleUpTo = 0
 
-  constructor (private readonly options: LocalCacheOptions) {}
+  constructor (private readonly options: LocalCacheOptions) {
+    this.log = new SessionLog(options.maxBytes)
+    this.index = new HashIndex((address, hash) => this.log.keyMatches(address, hash), address => this.log.homeOf(address))
+  }
 
-  get size (): number { return this.byToken.size }
-  get byteSize (): number { return this.bytes }
+  get size (): number { return this.index.size }
+  get byteSize (): number { return this.log.byteSize }
 
-  get (token: string, now: number): SessionRecord | undefined {
-    const entry = this.byToken.get(token)
-    if (entry === undefined) return undefined
-    if (entry.until <= now) {
-      this.remove(token, entry)
+  get (tokenHash: string, now: number): LocalSession | undefined {
+    const address = this.index.find(tokenHash)
+    if (address < 0) return undefined
+    if (this.log.dropAt(address) <= now) {
+      this.drop(tokenHash, address)
       return undefined
     }
-    return entry.record
+    return this.log.read(address, tokenHash)
+  }
+
+  /** Records a use seen here, so the copy's idle deadline moves with it. */
+  seen (tokenHash: string, at: number): void {
+    const address = this.index.find(tokenHash)
+    if (address >= 0) this.log.setLastSeen(address, at)
   }
 
   /** Take before reading a session from elsewhere; pass to `set`. */
@@ -62,19 +66,20 @@ export class LocalSessionCache {
     return this.invalidations
   }
 
-  set (token: string, record: SessionRecord, now: number, ticket: number): void {
-    if (ticket < this.staleUpTo || (this.invalidatedAt.get(record.tokenHash) ?? -1) > ticket) return
-    const previous = this.byToken.get(token)
-    if (previous !== undefined) this.remove(token, previous)
-    const bytes = ENTRY_OVERHEAD_BYTES + JSON.stringify(record.user).length
-    if (bytes > this.options.maxBytes) return
-    this.byToken.set(token, { record, bytes, until: now + this.options.ttl })
-    this.tokenByHash.set(record.tokenHash, token)
-    this.bytes += bytes
-    while (this.byToken.size > this.options.maxEntries || this.bytes > this.options.maxBytes) {
-      const oldest = this.byToken.entries().next().value
+  set (record: SessionRecord, now: number, ticket: number): void {
+    const { tokenHash } = record
+    if (ticket < this.staleUpTo || (this.invalidatedAt.get(tokenHash) ?? -1) > ticket) return
+    this.remove(tokenHash)
+    const userJson = JSON.stringify(record.user)
+    const size = SessionLog.sizeOf(tokenHash, record.sessionId, userJson)
+    if (size < 0) return
+    const address = this.log.append(size, record, userJson, now + this.options.ttl, evicted => this.index.removeAddress(evicted))
+    if (address < 0) return
+    this.index.insert(tokenHash, address)
+    while (this.index.size > this.options.maxEntries) {
+      const oldest = this.log.shift()
       if (oldest === undefined) break
-      this.remove(oldest[0], oldest[1])
+      if (oldest >= 0) this.index.removeAddress(oldest)
     }
   }
 
@@ -83,10 +88,7 @@ export class LocalSessionCache {
     for (const hash of tokenHashes) {
       this.invalidatedAt.delete(hash)
       this.invalidatedAt.set(hash, at)
-      const token = this.tokenByHash.get(hash)
-      if (token === undefined) continue
-      const entry = this.byToken.get(token)
-      if (entry !== undefined) this.remove(token, entry)
+      this.remove(hash)
     }
     for (const [hash, n] of this.invalidatedAt) {
       if (this.invalidatedAt.size <= REMEMBERED_INVALIDATIONS) break
@@ -97,16 +99,19 @@ export class LocalSessionCache {
 
   /** Drops every entry; copies being read now are refused too. */
   clear (): void {
-    this.byToken.clear()
-    this.tokenByHash.clear()
-    this.bytes = 0
+    this.index.clear()
+    this.log.clear()
     this.invalidatedAt.clear()
     this.staleUpTo = ++this.invalidations
   }
 
-  private remove (token: string, entry: LocalEntry): void {
-    this.byToken.delete(token)
-    this.tokenByHash.delete(entry.record.tokenHash)
-    this.bytes -= entry.bytes
+  private remove (tokenHash: string): void {
+    const address = this.index.find(tokenHash)
+    if (address >= 0) this.drop(tokenHash, address)
+  }
+
+  private drop (tokenHash: string, address: number): void {
+    this.log.kill(address)
+    this.index.remove(tokenHash)
   }
 }
