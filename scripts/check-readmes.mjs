@@ -66,11 +66,13 @@ const quote = text => JSON.stringify(text)
 
 /** The first difference between a translation and its English file, or null. */
 function firstDifference (zh, en) {
+  // A deleted heading first shows as a level mismatch further on: say the counts differ too.
+  const headingCounts = zh.headings.length === en.headings.length ? '' : ` (${zh.headings.length} headings here, ${en.headings.length} in README.md)`
   for (let i = 0; i < Math.max(zh.headings.length, en.headings.length); i++) {
     const [here, there] = [zh.headings[i], en.headings[i]]
     if (here === undefined) return `heading ${i + 1} is missing here: README.md has ${quote(there.text)} (${en.headings.length} headings there, ${zh.headings.length} here)`
     if (there === undefined) return `heading ${i + 1} (${quote(here.text)}) has no counterpart in README.md (${en.headings.length} headings there, ${zh.headings.length} here)`
-    if (here.level !== there.level) return `heading ${i + 1} is level ${here.level} here (${quote(here.text)}), level ${there.level} in README.md (${quote(there.text)})`
+    if (here.level !== there.level) return `heading ${i + 1} is level ${here.level} here (${quote(here.text)}), level ${there.level} in README.md (${quote(there.text)})${headingCounts}`
   }
   for (let i = 0; i < Math.max(zh.fences.length, en.fences.length); i++) {
     const [here, there] = [zh.fences[i], en.fences[i]]
