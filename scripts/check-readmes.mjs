@@ -33,7 +33,7 @@ function outline (text) {
   const tables = []
   let fence = null
   let inTable = false
-  let titleLine = null
+  let seenTitle = false
   let lineAfterTitle = null
   for (const line of text.split(/\r?\n/)) {
     const marker = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line)
@@ -42,7 +42,7 @@ function outline (text) {
       if (marker && marker[1][0] === fence[0] && marker[1].length >= fence.length && marker[2].trim() === '') fence = null
       continue
     }
-    if (titleLine !== null && lineAfterTitle === null && line.trim() !== '') lineAfterTitle = line.trim()
+    if (seenTitle && lineAfterTitle === null && line.trim() !== '') lineAfterTitle = line.trim()
     if (marker) {
       fence = marker[1]
       fences.push(marker[2].trim().split(/\s+/)[0])
@@ -53,10 +53,10 @@ function outline (text) {
     if (isTableRow && !inTable) tables.push(0)
     if (isTableRow) tables[tables.length - 1]++
     inTable = isTableRow
-    const heading = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line)
+    const heading = /^ {0,3}(#{1,6})(?:[ \t]|$)/.exec(line)
     if (heading) {
       headings.push({ level: heading[1].length, text: line.trim() })
-      if (titleLine === null && heading[1].length === 1) titleLine = line.trim()
+      if (heading[1].length === 1) seenTitle = true
     }
   }
   return { headings, fences, tables, lineAfterTitle }
