@@ -31,3 +31,17 @@ t.test('miniprogram_npm/@wx-login/client/ is the CommonJS build as published', a
   wrapper(module, module.exports, (id) => { throw new Error(`the build required "${id}"`) })
   t.same(Object.keys(module.exports).sort(), ['AuthError', 'LoginError', 'NetworkError', 'SessionEndedError', 'WxLoginError', 'createWxLogin'])
 })
+
+t.test('require("@wx-login/client/messages") resolves after "Build npm": miniprogram_npm/@wx-login/client/messages.js', async (t) => {
+  const file = join(npmDir, '@wx-login', 'client', 'messages.js')
+  const source = await readFile(file, 'utf8')
+  t.equal(source, await readFile(join(built.installed, 'miniprogram_dist', 'messages.js'), 'utf8'), 'copied unchanged')
+
+  const realm = vm.createContext({ wx: {}, console })
+  const module = { exports: {} as Record<string, unknown> }
+  const wrapper = vm.runInContext(`(function (module, exports, require) {\n${source}\n})`, realm) as (m: unknown, e: unknown, r: (id: string) => never) => void
+  wrapper(module, module.exports, (id) => { throw new Error(`the messages required "${id}"`) })
+  const messageFor = module.exports.messageFor as (err: unknown, locale?: string) => string
+  t.equal(messageFor({ name: 'NetworkError', errMsg: 'request:fail timeout' }), '网络请求超时，请检查网络后重试。', 'Chinese by default')
+  t.equal(messageFor({ code: 'FST_WX_LOGIN_TOKEN_REPLACED' }, 'en'), 'You signed in on another device. Please sign in again.')
+})

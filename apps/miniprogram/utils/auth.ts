@@ -1,4 +1,5 @@
 import { createWxLogin } from '@wx-login/client'
+import { messageFor } from '@wx-login/client/messages'
 import { config } from '../config'
 import { mockLoginWx } from './mock-login-wx'
 
@@ -8,16 +9,17 @@ export const auth = createWxLogin({
   wx: config.mockUser === null ? wx : mockLoginWx(config.baseURL, config.mockUser),
   onError: (err) => console.warn('[wx-login]', err.name, err.message),
   // The server ended this session (another phone signed in, a logout elsewhere, a ban): the client
-  // cleared the token and will not sign in by itself. Ask the user.
-  onSessionEnded: ({ reason, until }) => {
-    if (reason === 'banned') {
-      void wx.showModal({ title: 'Account banned', content: until === undefined ? 'This account is banned.' : `This account is banned until ${until}.`, showCancel: false })
+  // cleared the token and will not sign in by itself. Ask the user, telling why (and until when, for a ban).
+  onSessionEnded: (ended) => {
+    if (ended.reason === 'banned') {
+      void wx.showModal({ title: '账号已封禁', content: messageFor(ended), showCancel: false, confirmText: '知道了' })
       return
     }
     void wx.showModal({
-      title: 'Signed out',
-      content: reason === 'replaced' ? 'You signed in on another phone. Sign in here again?' : 'This session was ended. Sign in again?',
-      confirmText: 'Sign in',
+      title: '已退出登录',
+      content: messageFor(ended),
+      cancelText: '取消',
+      confirmText: '重新登录',
       success: (res) => {
         if (res.confirm) void auth.login().catch(() => undefined)
       }

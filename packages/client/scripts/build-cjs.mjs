@@ -1,5 +1,6 @@
 // The CommonJS build WeChat DevTools' "build npm" copies (package.json `miniprogram` field):
-// one file, ES2018, no imports left. The folder gets its own package.json so Node reads the
+// one file per entry point (the client; its messages, kept apart so the client stays small),
+// ES2018, no imports left. The folder gets its own package.json so Node reads the
 // .js files as CommonJS inside this `type: module` package, and a copy of the declarations
 // so `require` consumers get CommonJS-flavoured types.
 import { build } from 'esbuild'
@@ -13,8 +14,8 @@ const out = join(root, 'miniprogram_dist')
 await rm(out, { recursive: true, force: true })
 await mkdir(out, { recursive: true })
 await build({
-  entryPoints: [join(root, 'src/index.ts')],
-  outfile: join(out, 'index.js'),
+  entryPoints: { index: join(root, 'src/index.ts'), messages: join(root, 'src/messages.ts') },
+  outdir: out,
   bundle: true,
   format: 'cjs',
   platform: 'neutral',

@@ -19,7 +19,7 @@ function parseJson (text: string): unknown {
   }
 }
 
-const text = (value: unknown): string | undefined => typeof value === 'string' ? value : undefined
+export const text = (value: unknown): string | undefined => typeof value === 'string' ? value : undefined
 
 export function errorBody (res: ServerResponse): AnswerError {
   const data = typeof res.data === 'string' ? parseJson(res.data) : res.data
@@ -33,4 +33,9 @@ const TOKEN_CODE = /^FST_WX_LOGIN_(?:TOKEN_(MISSING|INVALID|EXPIRED|IDLE|REVOKED
 export function refusalOf (code: string | undefined): TokenRefusal | undefined {
   const match = code ? TOKEN_CODE.exec(code) : null
   return match ? (match[1] || match[2])!.toLowerCase() as TokenRefusal : undefined
+}
+
+/** The server's code for a refusal: refusalOf's inverse (SessionEndedError carries only the reason). */
+export function codeOfRefusal (reason: TokenRefusal): string {
+  return reason === 'banned' ? 'FST_WX_LOGIN_BANNED' : 'FST_WX_LOGIN_TOKEN_' + reason.toUpperCase()
 }

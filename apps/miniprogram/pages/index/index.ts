@@ -1,4 +1,5 @@
 import type { WxLoginUser } from '@wx-login/client'
+import { messageFor } from '@wx-login/client/messages'
 import { auth } from '../../utils/auth'
 
 interface IndexData {
@@ -29,7 +30,8 @@ Page<IndexData, WechatMiniprogram.IAnyObject>({
     try {
       this.setData({ result: await action() })
     } catch (err) {
-      this.setData({ result: `${(err as Error).name}: ${(err as Error).message}` })
+      // The user's sentence; onError in utils/auth.ts logs the error itself.
+      this.setData({ result: messageFor(err) })
     } finally {
       this.setData({ busy: false, loggedIn: auth.isLoggedIn() })
     }
@@ -39,7 +41,7 @@ Page<IndexData, WechatMiniprogram.IAnyObject>({
     void this.run(async () => {
       const { user, isNewUser } = await auth.login()
       this.setData({ user: pretty(user) })
-      return isNewUser ? 'Logged in: a new user was created.' : 'Logged in.'
+      return isNewUser ? '登录成功，已创建新用户。' : '登录成功。'
     })
   },
 
@@ -47,8 +49,9 @@ Page<IndexData, WechatMiniprogram.IAnyObject>({
   onCallMe () {
     void this.run(async () => {
       const res = await auth.request<WxLoginUser>({ url: '/api/me' })
-      if (res.statusCode === 200) this.setData({ user: pretty(res.data) })
-      return `GET /api/me → ${res.statusCode}`
+      if (res.statusCode !== 200) return messageFor(res)
+      this.setData({ user: pretty(res.data) })
+      return '已获取用户信息。'
     })
   },
 
@@ -56,7 +59,7 @@ Page<IndexData, WechatMiniprogram.IAnyObject>({
     void this.run(async () => {
       await auth.logout()
       this.setData({ user: '' })
-      return 'Logged out.'
+      return '已退出登录。'
     })
   }
 })
