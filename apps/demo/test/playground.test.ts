@@ -1,62 +1,13 @@
 import { openidFor } from '@wx-login/wechat-mock'
-import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Locator, type Page } from 'playwright-core'
 import t from 'tap'
 import { MOCK_APP } from '../src/config.js'
-import { PLAYGROUND_DIR } from '../src/playground-routes.js'
 import { startDemo } from './fixtures/demo.js'
+import { openPlayground } from './fixtures/playground.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const SCREENSHOT = fileURLToPath(new URL('./screenshots/playground.png', import.meta.url))
-
-interface Browser {
-  page: Page
-  byTestId (id: string): Locator
-  logEntries (event: string): Locator
-  storedToken (prefix?: string): Promise<string | null>
-  pageErrors: string[]
-}
-
-/** Chromium on the playground of a running demo, closed at teardown. */
-async function openPlayground (t: { teardown (fn: () => unknown): void }, url: string): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing (${CHROMIUM}). Install Debian's package: apt-get update && apt-get install -y chromium`)
-  }
-  if (!existsSync(join(PLAYGROUND_DIR, 'dist', 'playground.js'))) {
-    throw new Error('The playground bundle is missing: run `pnpm --filter @wx-login/demo build` first')
-  }
-  const userDataDir = await mkdtemp(join(tmpdir(), 'wxl-chromium-'))
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1280, height: 1100 }
-  })
-  t.teardown(async () => {
-    await context.close()
-    await rm(userDataDir, { recursive: true, force: true })
-  })
-  const page = context.pages()[0] ?? await context.newPage()
-  const pageErrors: string[] = []
-  page.on('pageerror', err => pageErrors.push(err.message))
-  page.on('console', message => { if (message.type() === 'error') pageErrors.push(message.text()) })
-  await page.goto(`${url}/playground/`)
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 })
-  return {
-    page,
-    pageErrors,
-    byTestId: (id: string) => page.locator(`[data-testid="${id}"]`),
-    logEntries: (event: string) => page.locator(`[data-testid="log"] li[data-event="${event}"]`),
-    // Runs in the page; typed loosely, as this file is type-checked for Node.
-    storedToken: (prefix = 'wx:') => page.evaluate((key) => (globalThis as unknown as { localStorage: { getItem (key: string): string | null } }).localStorage.getItem(key), `${prefix}token`)
-  }
-}
 
 /** The token in a stored record (`{ token, expiresAt, … }`), or null. */
 const tokenOf = (stored: string | null): string | null => stored === null ? null : (JSON.parse(stored) as { token?: string }).token ?? null

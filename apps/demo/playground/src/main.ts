@@ -1,6 +1,9 @@
 import { createWxLogin, type SessionEndedError, type TokenRefusal, type WxLogin, type WxLoginUser } from '@wx-login/client'
 import { createBrowserWx, type WxEvent } from './browser-wx.js'
+import { show, showVerbatim, startLanguage, type Localized } from './language.js'
 import { SequenceLog, type Party } from './sequence-log.js'
+
+startLanguage()
 
 function element<T extends HTMLElement> (testId: string): T {
   const found = document.querySelector<T>(`[data-testid="${testId}"]`)
@@ -31,12 +34,14 @@ async function pullWechatCalls (): Promise<void> {
   for (const call of calls) {
     const params = Object.entries(call.query).map(([key, value]) => `${key}=${String(value)}`).join('&')
     const ok = call.errcode === 0
-    log.add({ from: 'server', to: 'WeChat', event: call.path === '/sns/jscode2session' ? 'code2session' : 'wechat-call', text: `${call.method} ${call.path}?${params}`, tone: ok ? undefined : 'error' })
+    const code2Session = call.path === '/sns/jscode2session'
+    const failure = call.errcode !== null ? `errcode ${call.errcode}` : `HTTP ${String(call.status)}`
+    log.add({ from: 'server', to: 'WeChat', event: code2Session ? 'code2session' : 'wechat-call', text: { wire: `${call.method} ${call.path}?${params}` }, tone: ok ? undefined : 'error' })
     log.add({
       from: 'WeChat',
       to: 'server',
       event: 'wechat-answer',
-      text: ok ? (call.path === '/sns/jscode2session' ? 'openid, session_key (kept on the server), unionid' : 'ok') : `errcode ${String(call.errcode ?? `HTTP ${String(call.status)}`)}`,
+      text: texts => ok ? (code2Session ? texts.log.code2SessionAnswer : texts.log.wechatOk) : texts.log.wechatFailed(failure),
       tone: ok ? 'ok' : 'error'
     })
   }
@@ -49,37 +54,33 @@ function syncWechatCalls (): Promise<void> {
   return pulling
 }
 
-// ---- Why the server refused a token, in words.
-const REFUSALS: Record<TokenRefusal, string> = {
-  missing: 'no token reached the server → the client logs in silently',
-  invalid: 'the server does not know this token → the client logs in silently',
-  expired: 'the token is past its lifetime → the client logs in silently',
-  idle: 'the token was unused too long → the client logs in silently',
-  revoked: 'the session was logged out or ended elsewhere → session ended, the app asks',
-  replaced: 'a newer login took this session’s place → session ended, the app asks',
-  banned: 'the user is banned → session ended'
-}
-
-const ENDED_PROMPTS: Partial<Record<TokenRefusal, string>> = {
-  replaced: 'You signed in on another phone. Sign in here again?',
-  revoked: 'This session was ended (revoked on the server or from another device). Sign in again?',
-  banned: 'This account is banned.'
-}
-
+// ---- Why the server refused a token.
 function refusalOf (code: unknown): TokenRefusal | undefined {
   const match = typeof code === 'string' ? /^FST_WX_LOGIN_(?:TOKEN_(MISSING|INVALID|EXPIRED|IDLE|REVOKED|REPLACED)|(BANNED))$/.exec(code) : null
   return match === null ? undefined : (match[1] ?? match[2])!.toLowerCase() as TokenRefusal
 }
 
-function showResponse (title: string, value: unknown): void {
-  responseView.textContent = `${title}\n${JSON.stringify(value, null, 2)}`
+/** A result's title: the phone, then what happened (a request line stays as it is). */
+const titled = (party: Party, what: Localized | string): Localized =>
+  texts => texts.response.titled(texts.parties[party], typeof what === 'string' ? what : what(texts))
+
+function showResponse (title: Localized, data: unknown): void {
+  const json = JSON.stringify(data, null, 2)
+  show(responseView, texts => `${title(texts)}\n${json}`)
+}
+
+function explainResult (title: Localized, explanation: Localized): void {
+  show(responseView, texts => `${title(texts)}\n${explanation(texts)}`)
 }
 
 function showUser (user: WxLoginUser | null): void {
-  userView.textContent = user !== null
-    ? JSON.stringify(user, null, 2)
-    : phone1.auth.isLoggedIn() ? 'A token is stored: call /api/me to see whose.' : 'Not logged in.'
   userView.classList.toggle('empty', user === null)
+  if (user !== null) {
+    showVerbatim(userView, JSON.stringify(user, null, 2))
+  } else {
+    const tokenStored = phone1.auth.isLoggedIn()
+    show(userView, texts => tokenStored ? texts.user.tokenOnly : texts.user.notLoggedIn)
+  }
 }
 
 // ---- A phone: the real @wx-login/client over a browser wx runtime with storage of its own.
@@ -103,16 +104,16 @@ function createPhone (party: Party, prefix: string, storagePrefix: string, hooks
       case 'login':
         wxLogins++
         loginCount.textContent = String(wxLogins)
-        log.add({ from: party, to: 'WeChat', event: 'wx.login', text: `wx.login() as ${event.user}` })
+        log.add({ from: party, to: 'WeChat', event: 'wx.login', text: texts => texts.log.wxLoginAs(event.user) })
         break
       case 'login:ok':
-        log.add({ from: 'WeChat', to: party, event: 'code', text: `code ${short(event.code)} (single use, 5 minutes)`, tone: 'ok' })
+        log.add({ from: 'WeChat', to: party, event: 'code', text: texts => texts.log.code(short(event.code)), tone: 'ok' })
         break
       case 'login:fail':
-        log.add({ from: 'WeChat', to: party, event: 'code', text: event.errMsg, tone: 'error' })
+        log.add({ from: 'WeChat', to: party, event: 'code', text: texts => texts.log.failed(event.errMsg), tone: 'error' })
         break
       case 'request':
-        log.add({ from: party, to: 'server', event: 'request', text: `${event.method} ${path(event.url)}${event.withToken ? '  Authorization: Bearer …' : ''}` })
+        log.add({ from: party, to: 'server', event: 'request', text: { wire: `${event.method} ${path(event.url)}${event.withToken ? '  Authorization: Bearer …' : ''}` } })
         break
       case 'response': {
         // What the server asked WeChat while answering goes before its answer.
@@ -120,13 +121,18 @@ function createPhone (party: Party, prefix: string, storagePrefix: string, hooks
         const ok = event.statusCode < 400
         const body = event.data as { token?: unknown, code?: unknown } | null
         const reason = refusalOf(body?.code)
-        const detail = typeof body?.token === 'string' ? `token ${short(body.token)}` : typeof body?.code === 'string' ? body.code : ''
-        const why = reason === undefined ? '' : ` · ${reason}: ${REFUSALS[reason]}`
-        log.add({ from: 'server', to: party, event: 'response', text: `${event.statusCode} ${detail}${why}`.trim(), tone: ok ? 'ok' : 'error', reason })
+        const token = typeof body?.token === 'string' ? short(body.token) : undefined
+        const code = typeof body?.code === 'string' ? body.code : '' // the server's error code, never translated
+        const text: Localized = texts => {
+          const detail = token === undefined ? code : texts.log.token(token)
+          const why = reason === undefined ? '' : texts.log.refusal(reason, texts.refusals[reason])
+          return `${event.statusCode} ${detail}${why}`.trim()
+        }
+        log.add({ from: 'server', to: party, event: 'response', text, tone: ok ? 'ok' : 'error', reason })
         break
       }
       case 'request:fail':
-        log.add({ from: 'server', to: party, event: 'response', text: event.errMsg, tone: 'error' })
+        log.add({ from: 'server', to: party, event: 'response', text: texts => texts.log.failed(event.errMsg), tone: 'error' })
         break
     }
   }
@@ -142,14 +148,15 @@ function createPhone (party: Party, prefix: string, storagePrefix: string, hooks
 
   function showStatus (): void {
     const token = auth.getToken()
-    status.textContent = token === null ? 'No token stored' : `Token stored: ${short(token)}`
+    show(status, texts => token === null ? texts.status.noToken : texts.status.tokenStored(short(token)))
     status.classList.toggle('on', token !== null)
   }
 
   function showEnded (ended: SessionEndedError | null): void {
     endedBox.hidden = ended === null
-    if (ended !== null) endedText.textContent = ENDED_PROMPTS[ended.reason] ?? `The session ended (${ended.reason}). Sign in again?`
-    if (ended !== null && ended.until !== undefined) endedText.textContent += ` (until ${ended.until})`
+    if (ended === null) return
+    const { reason, until } = ended
+    show(endedText, texts => texts.ended[reason] + (until === undefined ? '' : texts.until(until)))
   }
 
   const auth = createWxLogin({
@@ -166,13 +173,14 @@ function createPhone (party: Party, prefix: string, storagePrefix: string, hooks
       showStatus()
     },
     onSessionEnded (ended) {
-      log.add({ from: party, event: 'session-ended', text: `session ended (${ended.reason}): token cleared, no silent login; the app asks the user`, tone: 'error', reason: ended.reason })
+      log.add({ from: party, event: 'session-ended', text: texts => texts.log.sessionEnded(ended.reason), tone: 'error', reason: ended.reason })
       showEnded(ended)
       sessionList.hidden = true
       showStatus()
     },
     onError (err) {
-      showResponse(`${party}: ${err.name}`, { message: err.message, ...('reason' in err ? { reason: err.reason } : {}) })
+      // The client's own message, in English, as the data it is; the name is a class name.
+      showResponse(titled(party, err.name), { message: err.message, ...('reason' in err ? { reason: err.reason } : {}) })
     }
   })
 
@@ -183,24 +191,30 @@ function createPhone (party: Party, prefix: string, storagePrefix: string, hooks
       row.dataset.testid = id('session-row')
       row.dataset.current = String(session.current)
       const name = document.createElement('span')
-      name.textContent = session.device?.model ?? 'unknown device'
+      const device = document.createElement('span')
+      // The model the phone posted at login: data, like the ip.
+      if (session.device?.model !== undefined) showVerbatim(device, session.device.model)
+      else show(device, texts => texts.sessions.unknownDevice)
+      name.append(device)
       if (session.current) {
         const mark = document.createElement('span')
         mark.className = 'current'
-        mark.textContent = ' · This device'
+        show(mark, texts => texts.sessions.thisDevice)
         name.append(mark)
       }
       const meta = document.createElement('span')
       meta.className = 'meta'
-      meta.textContent = `${session.ip ?? 'no ip'} · since ${new Date(session.createdAt).toLocaleTimeString('en-GB')} · seen ${new Date(session.lastSeenAt).toLocaleTimeString('en-GB')}`
+      const since = new Date(session.createdAt).toLocaleTimeString('en-GB')
+      const seen = new Date(session.lastSeenAt).toLocaleTimeString('en-GB')
+      show(meta, texts => texts.sessions.meta(session.ip, since, seen))
       const end = document.createElement('button')
       end.type = 'button'
       end.className = 'quiet'
       end.dataset.testid = id('end-session')
-      end.textContent = 'End'
+      show(end, texts => texts.sessions.end)
       end.addEventListener('click', () => void run(async () => {
         await auth.endSession(session.id)
-        showResponse(`${party}: DELETE /auth/wechat/sessions/${session.id} → 204`, session.current ? 'This device’s own session: its next call meets 401 REVOKED.' : 'That device’s next call meets 401 REVOKED: its session ends, no silent login.')
+        explainResult(titled(party, `DELETE /auth/wechat/sessions/${session.id} → 204`), texts => session.current ? texts.response.ownSessionEnded : texts.response.otherSessionEnded)
         await showSessions()
       }))
       row.append(name, end, meta)
@@ -211,28 +225,29 @@ function createPhone (party: Party, prefix: string, storagePrefix: string, hooks
 
   element(id('login')).addEventListener('click', () => void run(async () => {
     const result = await auth.login()
-    showResponse(`${party}: Login`, { isNewUser: result.isNewUser, expiresAt: result.expiresAt })
+    showResponse(titled(party, texts => texts.response.login), { isNewUser: result.isNewUser, expiresAt: result.expiresAt })
   }))
   element(id('sign-in-again')).addEventListener('click', () => void run(async () => {
     await auth.login()
-    showResponse(`${party}: Signed in again`, 'A new session; with one session per user the other phone’s is the one that ends now.')
+    explainResult(titled(party, texts => texts.response.signedInAgain), texts => texts.response.signedInAgainNote)
   }))
   element(id('call-me')).addEventListener('click', () => void run(async () => {
     const res = await auth.request<WxLoginUser>({ url: '/api/me' })
-    showResponse(`${party}: GET /api/me → ${res.statusCode}`, res.data)
+    showResponse(titled(party, `GET /api/me → ${res.statusCode}`), res.data)
     if (res.statusCode === 200) hooks.onLogin?.(res.data)
   }))
   element(id('list-sessions')).addEventListener('click', () => void run(showSessions))
   element(id('logout')).addEventListener('click', () => void run(async () => {
     await auth.logout()
-    showResponse(`${party}: Logged out`, 'The server revoked the token and the client removed it from storage.')
+    explainResult(titled(party, texts => texts.response.loggedOut), texts => texts.response.loggedOutNote)
   }))
 
   return { auth, showStatus, showSessions }
 }
 
 async function run (action: () => Promise<void>): Promise<void> {
-  const buttons = document.querySelectorAll<HTMLButtonElement>('button')
+  // The phones' buttons, not the language switch: switching mid-call is harmless.
+  const buttons = document.querySelectorAll<HTMLButtonElement>('main button')
   buttons.forEach(button => { button.disabled = true })
   try {
     await action()
@@ -250,43 +265,47 @@ const phone2 = createPhone('phone 2', 'phone2-', 'wx2:')
 
 element('revoke').addEventListener('click', () => void run(async () => {
   const res = await phone1.auth.request({ url: '/api/demo/revoke', method: 'POST' })
-  showResponse(`phone 1: POST /api/demo/revoke → ${res.statusCode}`, 'The server revoked this token; the client still holds it. Call /api/me: the server answers 401 REVOKED, the client clears the token and leaves signing in again to the app.')
+  explainResult(titled('phone 1', `POST /api/demo/revoke → ${res.statusCode}`), texts => texts.response.revokedNote)
 }))
 
 element('garble').addEventListener('click', () => {
   // A bare string, as version 0.1 of the client stored tokens: one the server has never issued.
   localStorage.setItem('wx:token', JSON.stringify('garbled-' + Math.random().toString(36).slice(2)))
   phone1.showStatus()
-  showResponse('phone 1: token garbled', 'The server does not know the stored token. Call /api/me: 401 INVALID, one silent wx.login, the call is retried.')
+  explainResult(titled('phone 1', texts => texts.response.garbled), texts => texts.response.garbledNote)
 })
 
 element('get-phone').addEventListener('click', () => void run(async () => {
   const user = userPicker.value
   const phoneNumber = element<HTMLInputElement>('phone-input').value
-  log.add({ from: 'phone 1', to: 'WeChat', event: 'getPhoneNumber', text: `<button open-type="getPhoneNumber"> as ${user}` })
+  log.add({ from: 'phone 1', to: 'WeChat', event: 'getPhoneNumber', text: texts => texts.log.getPhoneNumberAs(user) })
   const minted = await fetch('/playground/mock/phone-code', {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, phoneNumber })
   })
   const answer = await minted.json() as { code?: string, message?: string }
   if (answer.code === undefined) {
-    log.add({ from: 'WeChat', to: 'phone 1', event: 'phone-code', text: answer.message ?? `HTTP ${minted.status}`, tone: 'error' })
-    showResponse('getPhoneNumber failed', answer)
+    const failure = answer.message ?? `HTTP ${minted.status}`
+    log.add({ from: 'WeChat', to: 'phone 1', event: 'phone-code', text: texts => texts.log.failed(failure), tone: 'error' })
+    showResponse(titled('phone 1', texts => texts.response.getPhoneFailed), answer)
     return
   }
-  log.add({ from: 'WeChat', to: 'phone 1', event: 'phone-code', text: `phone code ${short(answer.code)} (single use)`, tone: 'ok' })
+  const phoneCode = short(answer.code)
+  log.add({ from: 'WeChat', to: 'phone 1', event: 'phone-code', text: texts => texts.log.phoneCode(phoneCode), tone: 'ok' })
   const res = await phone1.auth.request({ url: '/auth/wechat/phone', method: 'POST', data: { code: answer.code } })
-  showResponse(`POST /auth/wechat/phone → ${res.statusCode}`, res.data)
+  showResponse(titled('phone 1', `POST /auth/wechat/phone → ${res.statusCode}`), res.data)
 }))
 
 element('clear-log').addEventListener('click', () => log.clear())
+
+show(responseView, texts => texts.page.nothingYet)
+showUser(null)
+phone1.showStatus()
+phone2.showStatus()
 
 // Only calls made from now on; then keep up with calls made elsewhere (curl, a second tab).
 void (async () => {
   const res = await fetch('/api/demo/calls')
   if (res.ok) seenCalls = (await res.json() as { total: number }).total
-  showUser(null)
-  phone1.showStatus()
-  phone2.showStatus()
   document.body.dataset.ready = 'true'
   setInterval(() => { if (!document.hidden) void syncWechatCalls() }, 2000)
 })()

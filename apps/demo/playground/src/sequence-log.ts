@@ -1,3 +1,5 @@
+import { show, showVerbatim, type Localized } from './language.js'
+
 /** The parties of the login flow, as the log's lanes: two phones of one user, the server, WeChat. */
 export type Party = 'phone 1' | 'phone 2' | 'server' | 'WeChat'
 
@@ -7,7 +9,8 @@ export interface LogEntry {
   to?: Party
   /** A stable name tests and styles can pick entries by: 'wx.login', 'request', 'response', 'code2session', … */
   event: string
-  text: string
+  /** Words in the page's language, or `{ wire }`: what went over the wire (a request line), shown as it is. */
+  text: Localized | { wire: string }
   /** 'ok' | 'error' colours the entry. */
   tone?: 'ok' | 'error'
   /** Why the server refused a token ('expired', 'replaced', …), on the answer that said so. */
@@ -15,6 +18,13 @@ export interface LogEntry {
 }
 
 const LANE_CLASS: Record<Party, string> = { 'phone 1': 'mp', 'phone 2': 'mp2', server: 'server', WeChat: 'wechat' }
+
+function partyChip (party: Party): HTMLElement {
+  const chip = document.createElement('span')
+  chip.className = `party ${LANE_CLASS[party]}`
+  show(chip, texts => texts.parties[party])
+  return chip
+}
 
 function time (): string {
   const now = new Date()
@@ -36,19 +46,12 @@ export class SequenceLog {
     at.textContent = time()
     const route = document.createElement('span')
     route.className = 'route'
-    const from = document.createElement('span')
-    from.className = `party ${LANE_CLASS[entry.from]}`
-    from.textContent = entry.from
-    route.append(from)
-    if (entry.to !== undefined) {
-      const to = document.createElement('span')
-      to.className = `party ${LANE_CLASS[entry.to]}`
-      to.textContent = entry.to
-      route.append(' → ', to)
-    }
+    route.append(partyChip(entry.from))
+    if (entry.to !== undefined) route.append(' → ', partyChip(entry.to))
     const text = document.createElement('span')
     text.className = 'text'
-    text.textContent = entry.text
+    if (typeof entry.text === 'function') show(text, entry.text)
+    else showVerbatim(text, entry.text.wire)
 
     item.append(at, route, text)
     this.list.append(item)
