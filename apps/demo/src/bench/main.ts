@@ -21,7 +21,6 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const DATABASE = `wx_login_bench_${process.pid}`
 const PREFIX = `wx-login-bench:${process.pid}:`
 // The plugin's default local cache bound: filling past it measures eviction, not memory.
-const LOCAL_CACHE_ENTRIES = 100_000
 const SETUP_CHUNK = 50_000
 
 interface Route {
@@ -71,7 +70,8 @@ async function main (): Promise<void> {
       BENCH_API_BASE: mock.url,
       BENCH_APPID: app.appId,
       BENCH_SECRET: app.appSecret,
-      BENCH_IDLE_TTL_MS: String(options.idleTtl * 1000)
+      BENCH_IDLE_TTL_MS: String(options.idleTtl * 1000),
+      BENCH_SESSIONS: String(options.sessions)
     }
     // One first, so the plugin's schema migration runs once.
     servers.push(await startServerProcess(env))
@@ -110,25 +110,32 @@ async function main (): Promise<void> {
     console.log(`setup: ${fmt(options.sessions)} sessions for the plugin (issueToken) and each anchor in ${seconds(setupMs)} ` +
       `(${fmt(options.sessions / (setupMs / 1000))} sessions/s)`)
 
-    // Memory: a fresh server of its own (no setup garbage, no load) caches up to
-    // the plugin's default bound the way requests would, and reports its RSS.
+    // Memory: a fresh server of its own (no setup garbage, no load) verifies
+    // every session the way requests would and reports its RSS; a second one
+    // with the local cache off does the same, so what the verifying itself
+    // leaves in the RSS (freed garbage V8 keeps) is not counted as cache.
     interface Memory { rss: number, heapUsed: number, localCacheSize: number }
     interface Fill { before: Memory, after: Memory }
-    const fillCount = Math.min(options.sessions, LOCAL_CACHE_ENTRIES)
+    const fillCount = options.sessions
     // Only the tokens it caches: reading a million-line file would leave its own garbage in the RSS.
     const fillFile = join(dir, 'fill.txt')
     const pluginTokens = readFileSync(files.plugin, 'latin1')
     let end = 0
     for (let i = 0; i < fillCount; i++) end = pluginTokens.indexOf('\n', end) + 1
     writeFileSync(fillFile, pluginTokens.slice(0, end), 'latin1')
-    const probe = await startServerProcess(env)
-    const fill = await post<Fill>(`${probe.url}/bench/fill`, { file: fillFile, count: fillCount }).finally(() => probe.stop())
+    const fillIn = async (probeEnv: Record<string, string>): Promise<Fill> => {
+      const probe = await startServerProcess(probeEnv)
+      return await post<Fill>(`${probe.url}/bench/fill`, { file: fillFile, count: fillCount }).finally(() => probe.stop())
+    }
+    const fill = await fillIn(env)
+    const uncached = await fillIn({ ...env, BENCH_LOCAL_CACHE: 'off' })
     const cached = fill.after.localCacheSize - fill.before.localCacheSize
-    const rssPerSession = (fill.after.rss - fill.before.rss) / cached
-    const heapPerSession = (fill.after.heapUsed - fill.before.heapUsed) / cached
-    console.log(`local cache: ${fmt(cached)} sessions cached in a fresh server: RSS ${fmt(fill.before.rss / 2 ** 20, 1)} -> ${fmt(fill.after.rss / 2 ** 20, 1)} MB ` +
-      `(${fmt(rssPerSession)} B a session), heap ${fmt(fill.before.heapUsed / 2 ** 20, 1)} -> ${fmt(fill.after.heapUsed / 2 ** 20, 1)} MB ` +
-      `(${fmt(heapPerSession)} B a session)`)
+    const grew = (f: Fill, key: 'rss' | 'heapUsed'): number => f.after[key] - f.before[key]
+    const rssPerSession = (grew(fill, 'rss') - grew(uncached, 'rss')) / cached
+    const heapPerSession = (grew(fill, 'heapUsed') - grew(uncached, 'heapUsed')) / cached
+    const mb = (bytes: number): string => `${fmt(bytes / 2 ** 20, 1)} MB`
+    console.log(`local cache: ${fmt(cached)} sessions cached in a fresh server: RSS +${mb(grew(fill, 'rss'))} (+${mb(grew(uncached, 'rss'))} with the cache off), ` +
+      `${fmt(rssPerSession)} B a session; heap ${fmt(heapPerSession)} B a session`)
     // The measured servers start warm, as they would be in steady state.
     await Promise.all(urls.map(url => post<Fill>(`${url}/bench/fill`, { file: fillFile, count: fillCount })))
     const filledAt = performance.now()

@@ -32,6 +32,16 @@ const SESSION_SECRET = 'bench-only-session-secret-at-least-32-chars'
 // issueToken calls in flight while sessions are created: enough to keep the MySQL pool and Redis busy.
 const ISSUE_CONCURRENCY = 200
 
+/**
+ * The plugin's defaults (100,000 sessions, 64 MiB) up to 100k sessions;
+ * above, room for every session; off for the memory probe's baseline.
+ */
+function localCacheFor (sessions: number): { maxEntries: number, maxBytes: number } | false | undefined {
+  if (process.env.BENCH_LOCAL_CACHE === 'off') return false
+  if (sessions <= 100_000) return undefined
+  return { maxEntries: sessions, maxBytes: sessions * 256 }
+}
+
 const localCache = await watchLocalCache()
 const app = Fastify()
 await app.register(fastifyMysql, { promise: true, connectionString: env('BENCH_MYSQL_URL') })
@@ -47,7 +57,9 @@ await app.register(wxLogin, {
   // Thousands of logins from one loopback IP measure the login path, not the limiter.
   rateLimit: false,
   // request.user is @fastify/jwt's.
-  decoratorName
+  decoratorName,
+  // What an app serving this many sessions would set: room for all of them (about 200 B each).
+  localCache: localCacheFor(Number(env('BENCH_SESSIONS')))
 })
 await app.register(apiRoutes)
 
