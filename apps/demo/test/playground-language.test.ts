@@ -132,3 +132,19 @@ t.test('the 中文 / English switch rewrites every text in place, keeps the stat
   t.equal(await storageItem('playground:language'), 'en')
   t.same(pageErrors.filter(message => !message.includes('401')), [], 'no errors in the page')
 })
+
+t.test('a refused call shows the client’s text for users in the page’s language, above the error as data', async t => {
+  const { url, mock } = await startDemo(t, 'playground_user_text')
+  const { byTestId, pageErrors } = await openPlayground(t, url, { locale: 'zh-CN' })
+  mock.addFault({ path: '/sns/jscode2session', errcode: 40226, times: 1 }) // WeChat refuses the login as risky
+  await byTestId('user-picker').selectOption('alice')
+  await byTestId('login').click()
+  const response = byTestId('response')
+  await response.filter({ hasText: 'LoginError' }).waitFor()
+
+  const asData = '\n{\n  "code": "FST_WX_LOGIN_USER_BLOCKED",\n  "message": '
+  t.match(await response.innerText(), `手机 1：LoginError\n微信判定本次登录存在风险，已拦截。${asData}`, 'in 中文: messageFor’s zh-CN text')
+  await byTestId('language-en').click()
+  t.match(await response.innerText(), `phone 1: LoginError\nWeChat blocked this sign-in as risky.${asData}`, 'in English: its English text, the data unchanged')
+  t.same(pageErrors.filter(message => !message.includes('403')), [], 'no errors in the page but the refusal itself')
+})

@@ -64,9 +64,9 @@ function refusalOf (code: unknown): TokenRefusal | undefined {
 const titled = (party: Party, what: Localized | string): Localized =>
   texts => texts.response.titled(texts.parties[party], typeof what === 'string' ? what : what(texts))
 
-function showResponse (title: Localized, data: unknown): void {
+function showResponse (title: Localized, data: unknown, note?: Localized): void {
   const json = JSON.stringify(data, null, 2)
-  show(responseView, texts => `${title(texts)}\n${json}`)
+  show(responseView, texts => [title(texts), note?.(texts), json].filter(line => line !== undefined).join('\n'))
 }
 
 function explainResult (title: Localized, explanation: Localized): void {
@@ -179,8 +179,11 @@ function createPhone (party: Party, prefix: string, storagePrefix: string, hooks
       showStatus()
     },
     onError (err) {
-      // The client's own message, in English, as the data it is; the name is a class name.
-      showResponse(titled(party, err.name), { message: err.message, ...('reason' in err ? { reason: err.reason } : {}) })
+      // What an app would tell its user, in the page's language, above the error as data: the
+      // server's code, the client's own message (English) and the reason stay as they are.
+      const code = 'code' in err ? err.code : undefined
+      const reason = 'reason' in err ? err.reason : undefined
+      showResponse(titled(party, err.name), { code, message: err.message, reason }, texts => texts.response.forUser(err))
     }
   })
 

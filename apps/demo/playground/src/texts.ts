@@ -1,4 +1,5 @@
 import type { TokenRefusal } from '@wx-login/client'
+import { messageFor } from '@wx-login/client/messages'
 import type { Party } from './sequence-log.js'
 
 /** The languages the playground speaks, as `<html lang>` values. */
@@ -58,7 +59,9 @@ const en = {
     garbledNote: 'The server does not know the stored token. Call /api/me: 401 INVALID, one silent wx.login, the call is retried.',
     ownSessionEnded: 'This device’s own session: its next call meets 401 REVOKED.',
     otherSessionEnded: 'That device’s next call meets 401 REVOKED: its session ends, no silent login.',
-    getPhoneFailed: 'getPhoneNumber failed'
+    getPhoneFailed: 'getPhoneNumber failed',
+    /** What an app would tell its user about a failed call: the client's own text, in this language. */
+    forUser: (err: unknown) => messageFor(err, 'en')
   },
   sessions: {
     unknownDevice: 'unknown device',
@@ -154,7 +157,8 @@ const zhCN: Texts = {
     garbledNote: '服务器不认识已存的令牌。调用 /api/me：401 INVALID，静默调用一次 wx.login，再重试这次请求。',
     ownSessionEnded: '本设备自己的会话：它的下一次调用会遇到 401 REVOKED。',
     otherSessionEnded: '那台设备的下一次调用会遇到 401 REVOKED：会话结束，不会静默登录。',
-    getPhoneFailed: 'getPhoneNumber 失败'
+    getPhoneFailed: 'getPhoneNumber 失败',
+    forUser: (err) => messageFor(err, 'zh-CN')
   },
   sessions: {
     unknownDevice: '未知设备',
