@@ -26,6 +26,11 @@ export interface DemoServerOptions {
   sessions?: SessionLimits
 }
 
+/** Redis errors go to the server's log (ioredis prints them as unhandled otherwise). */
+function logRedisErrors (client: { on (event: 'error', listener: (err: Error) => void): unknown }, app: FastifyInstance): void {
+  client.on('error', err => { app.log.warn({ err: { message: err.message } }, 'demo: Redis error') })
+}
+
 /**
  * The demo server: the login plugin under /auth/wechat, /api/ping, /api/me and
  * the playground. Creates the MySQL database when missing. Not listening yet.
@@ -40,6 +45,8 @@ export async function buildDemoServer (options: DemoServerOptions): Promise<Fast
     await app.register(fastifyRedis, backend.redis === undefined
       ? { url: backend.redisUrl }
       : { client: createRedisClient(backend.redis), closeClient: true })
+    // @fastify/redis drops its error listener once connected.
+    logRedisErrors(app.redis, app)
   }
   await app.register(wxLogin, {
     appId: options.appId,

@@ -46,7 +46,14 @@ const localCache = await watchLocalCache()
 const app = Fastify()
 await app.register(fastifyMysql, { promise: true, connectionString: env('BENCH_MYSQL_URL') })
 // BENCH_REDIS_URL, or the cluster / Sentinel group named by REDIS_CLUSTER_NODES or REDIS_SENTINELS + REDIS_SENTINEL_NAME.
-await app.register(fastifyRedis, { client: createRedisClient(readRedisTopology(process.env, env('BENCH_REDIS_URL'))), closeClient: true })
+const redisClient = createRedisClient(readRedisTopology(process.env, env('BENCH_REDIS_URL')))
+// A connection dropped while the bench stops the server is not worth a stack trace; anything else is said once.
+let redisErrorSaid = false
+redisClient.on('error', (err: Error) => {
+  if (!redisErrorSaid) console.error(`bench server: Redis ${err.message}`)
+  redisErrorSaid = true
+})
+await app.register(fastifyRedis, { client: redisClient, closeClient: true })
 await app.register(fastifyJwt, { secret: JWT_SECRET })
 await app.register(wxLogin, {
   appId: env('BENCH_APPID'),
