@@ -101,6 +101,7 @@ export interface WxLoginBaseOptions extends UserHooks {
   /**
    * The in-process session cache in front of Redis, kept correct by Redis
    * pub/sub; false turns it off. Default { maxEntries: 100000, maxBytes: 64 MiB, ttl: 600000 }.
+   * An entry takes about 90 bytes plus its user's JSON; maxBytes is at most 4 GiB.
    */
   localCache?: false | Partial<LocalCacheOptions>
   /**
@@ -238,6 +239,8 @@ export function resolveOptions (options: WxLoginBaseOptions): ResolvedOptions {
       // A backstop only: invalidations and the failure replay keep entries correct.
       ttl: positive('localCache.ttl', given.ttl, 10 * 60 * SECOND)
     }
+    // Entries are addressed with 32 bits (store/session-log.ts).
+    if (localCache.maxBytes > 4 * 1024 ** 3) fail('localCache.maxBytes must be at most 4 GiB')
   }
 
   return {

@@ -36,7 +36,8 @@ t.test('a bad option fails register with a message that names it', async t => {
     ['rateLimit.perUserPhone.max zero', { ...good, rateLimit: { perUserPhone: { max: 0 } } }, /rateLimit.perUserPhone.max must be a positive number of requests/],
     ['rateLimit.perUserPhone.timeWindow a string', { ...good, rateLimit: { perUserPhone: { timeWindow: '1h' } } }, /rateLimit.perUserPhone.timeWindow must be a positive number of milliseconds/],
     ['localCache a string', { ...good, localCache: 'on' }, /localCache must be false or/],
-    ['localCache.ttl zero', { ...good, localCache: { ttl: 0 } }, /localCache.ttl must be a positive number/]
+    ['localCache.ttl zero', { ...good, localCache: { ttl: 0 } }, /localCache.ttl must be a positive number/],
+    ['localCache.maxBytes past 4 GiB', { ...good, localCache: { maxBytes: 5 * 1024 ** 3 } }, /localCache.maxBytes must be at most 4 GiB/]
   ]
   for (const [name, options, message] of cases) {
     const err = await boot(options)
