@@ -114,7 +114,7 @@ async function main (): Promise<void> {
     // every session the way requests would and reports its RSS; a second one
     // with the local cache off does the same, so what the verifying itself
     // leaves in the RSS (freed garbage V8 keeps) is not counted as cache.
-    interface Memory { rss: number, heapUsed: number, localCacheSize: number }
+    interface Memory { rss: number, heapUsed: number, arrayBuffers: number, localCacheSize: number }
     interface Fill { before: Memory, after: Memory }
     const fillCount = options.sessions
     // Only the tokens it caches: reading a million-line file would leave its own garbage in the RSS.
@@ -130,12 +130,12 @@ async function main (): Promise<void> {
     const fill = await fillIn(env)
     const uncached = await fillIn({ ...env, BENCH_LOCAL_CACHE: 'off' })
     const cached = fill.after.localCacheSize - fill.before.localCacheSize
-    const grew = (f: Fill, key: 'rss' | 'heapUsed'): number => f.after[key] - f.before[key]
-    const rssPerSession = (grew(fill, 'rss') - grew(uncached, 'rss')) / cached
-    const heapPerSession = (grew(fill, 'heapUsed') - grew(uncached, 'heapUsed')) / cached
+    const grew = (f: Fill, key: 'rss' | 'heapUsed' | 'arrayBuffers'): number => f.after[key] - f.before[key]
+    const perSession = (key: 'rss' | 'heapUsed' | 'arrayBuffers'): number => (grew(fill, key) - grew(uncached, key)) / cached
+    const rssPerSession = perSession('rss')
     const mb = (bytes: number): string => `${fmt(bytes / 2 ** 20, 1)} MB`
     console.log(`local cache: ${fmt(cached)} sessions cached in a fresh server: RSS +${mb(grew(fill, 'rss'))} (+${mb(grew(uncached, 'rss'))} with the cache off), ` +
-      `${fmt(rssPerSession)} B a session; heap ${fmt(heapPerSession)} B a session`)
+      `${fmt(rssPerSession)} B a session; of which its buffers ${fmt(perSession('arrayBuffers'))} B and heap ${fmt(perSession('heapUsed'))} B`)
     // The measured servers start warm, as they would be in steady state.
     await Promise.all(urls.map(url => post<Fill>(`${url}/bench/fill`, { file: fillFile, count: fillCount })))
     const filledAt = performance.now()
@@ -213,7 +213,7 @@ async function main (): Promise<void> {
         fmt(median(measured.map(m => m.result.p99)), 2),
         fmt(measured.reduce((sum, m) => sum + m.counts.redis, 0) / requests, 3),
         fmt(measured.reduce((sum, m) => sum + m.counts.mysql, 0) / requests, 3),
-        route.path === '/api/me' ? `${fmt(rssPerSession)} B (heap ${fmt(heapPerSession)} B)` : '-',
+        route.path === '/api/me' ? `${fmt(rssPerSession)} B (buffers ${fmt(perSession('arrayBuffers'))} B)` : '-',
         fmt(failed)
       ])
     }
@@ -225,6 +225,7 @@ async function main (): Promise<void> {
     console.log(`|${header.map(() => ' --- ').join('|')}|`)
     for (const row of rows) console.log(`| ${row.join(' | ')} |`)
     console.log('')
+    console.log(`ratio to public per round: ${ROUTES.slice(1).map(route => `${route.path} ${runs.get(route)!.map((m, i) => fmt(m.result.rps / publicRuns[i]!.result.rps, 2)).join(' / ')}`).join('; ')}`)
     const protectedRuns = runs.get(ROUTES[1]!)!
     const protectedCommands = new Map<string, number>()
     for (const m of protectedRuns) for (const [name, calls] of m.counts.redisByCommand) protectedCommands.set(name, (protectedCommands.get(name) ?? 0) + calls)

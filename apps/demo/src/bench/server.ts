@@ -140,10 +140,10 @@ app.post<{ Body: { from: number, count: number, dir: string } }>('/bench/session
   return { count, ms: performance.now() - started }
 })
 
-const memory = (): { rss: number, heapUsed: number, localCacheSize: number } => {
+const memory = (): { rss: number, heapUsed: number, arrayBuffers: number, localCacheSize: number } => {
   global.gc?.()
-  const { rss, heapUsed } = process.memoryUsage()
-  return { rss, heapUsed, localCacheSize: localCache.size() }
+  const { rss, heapUsed, arrayBuffers } = process.memoryUsage()
+  return { rss, heapUsed, arrayBuffers, localCacheSize: localCache.size() }
 }
 
 /** verify()s the first `count` tokens of `file`; each is a fresh string, as one read from a header would be. */
