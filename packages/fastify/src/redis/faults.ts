@@ -1,4 +1,4 @@
-import { withTimeout } from '../store/with-timeout.js'
+import { TimeoutError, withTimeout } from '../store/with-timeout.js'
 
 /** Redis did not answer in time, failed, or is benched after a recent failure. */
 export class RedisUnavailable extends Error {
@@ -29,8 +29,8 @@ export interface RedisFaults {
   /** Whether a command is worth trying now. */
   readonly available: boolean
   /**
-   * How many failures this instance has seen (commands, dropped connections,
-   * nodes leaving or joining a cluster). After a failover Redis may hold
+   * How many failures this instance has seen (failed commands, dropped
+   * connections, nodes leaving or joining a cluster; not slow answers). After a failover Redis may hold
    * older data than it acknowledged, so a change here means what it says
    * must be checked against the record again (see sessions.ts).
    */
@@ -46,6 +46,7 @@ export interface RedisFaults {
 export function redisFaults (options: RedisFaultOptions): RedisFaults {
   let benchedUntil = 0
   let failures = 0
+  const bench = (): void => { benchedUntil = options.now() + options.cooldown }
   const faults: RedisFaults = {
     get available () {
       return options.ready() && options.now() >= benchedUntil
@@ -62,13 +63,18 @@ export function redisFaults (options: RedisFaultOptions): RedisFaults {
       try {
         return await withTimeout(command(), options.timeout, 'Redis')
       } catch (err) {
-        faults.noteFailure()
+        // A slow answer benches Redis but is no sign its data went back in
+        // time: that takes a reconnect or a topology change, which the
+        // client's events report (plugin.ts). Counting it would make an
+        // overloaded instance drop its trusted copies and load Redis more.
+        if (err instanceof TimeoutError) bench()
+        else faults.noteFailure()
         throw new RedisUnavailable((err as Error).message)
       }
     },
     noteFailure () {
       failures++
-      benchedUntil = options.now() + options.cooldown
+      bench()
     }
   }
   return faults
