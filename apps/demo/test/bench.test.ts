@@ -48,7 +48,9 @@ t.test('pnpm bench --smoke prints the whole table with sane numbers', { timeout:
   }
   t.equal(table.get('public GET /api/ping (baseline)')?.[1], '1.00')
   t.ok(num(table.get('anchor: one Redis GET per request')?.[4]) >= 1, 'the Redis anchor costs at least its GET')
-  t.match(table.get('protected GET /api/me (wx-login)')?.[6], /^-?[\d,]+ B \(heap -?[\d,]+ B\)$/, 'RSS and heap per cached session')
+  t.match(table.get('protected GET /api/me (wx-login)')?.[6], /^-?[\d,]+ B \(buffers -?[\d,]+ B\)$/, 'RSS and buffer bytes per cached session')
+  t.match(stdout, /local cache: 2,000 sessions cached .* with the cache off\), -?[\d,]+ B a session; of which its buffers -?[\d,]+ B/, 'memory against a probe with the cache off')
+  t.match(stdout, /ratio to public per round: \/api\/me [\d.]+;/, 'each round\'s ratios')
   const login = table.get('login POST /auth/wechat/login (autocannon -c 50, mock)')
   t.ok(login !== undefined && num(login[0]) > 0, 'login row')
   t.match(stdout, /CPU profiles of the first server .* µs a protected request/, 'profiles the protected route against the public one')
