@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { InvalidationListener } from '../src/store/invalidation.js'
 import { freePort, startOwnRedis } from './fixtures/services.js'
+import { startTcpProxy } from './fixtures/tcp-proxy.js'
 
 // The subscriber is the one Redis client the plugin creates: its errors go to
 // the Fastify logger, once per outage, not once per reconnect attempt.
@@ -67,4 +68,69 @@ t.test('a live channel that drops: one warning per outage, and live again when R
     await until(() => channel.live)
   }
   t.equal(lines.filter(line => /channel live/.test(line.msg)).length, 3, 'each return is logged once')
+})
+
+t.test('a heartbeat answered late: the cache is bypassed meanwhile, then used again with no flush and nothing missed', async t => {
+  const proxy = await startTcpProxy(6379)
+  t.teardown(() => proxy.close())
+  const subscriber = new Redis({ host: '127.0.0.1', port: proxy.port, retryStrategy: () => 20 })
+  const admin = new Redis('redis://127.0.0.1:6379')
+  t.teardown(() => admin.quit())
+  const channelName = `wxl-test:late:${process.pid}`
+  const invalidated: string[] = []
+  const liveAtInvalidation: boolean[] = []
+  let resets = 0
+  const { log, lines } = capturedLogger()
+  const channel: InvalidationListener = new InvalidationListener(subscriber, {
+    channel: channelName,
+    log,
+    heartbeat: 100,
+    onInvalidate: hashes => { invalidated.push(...hashes); liveAtInvalidation.push(channel.live) },
+    onReset: () => { resets++ }
+  })
+  t.teardown(() => channel.close())
+  await until(() => channel.live)
+  resets = 0
+
+  // A revocation is published, then the answers stop reaching this process.
+  proxy.hold()
+  await admin.publish(channelName, 'h1')
+  const heldAt = Date.now()
+  await until(() => !channel.live, 1000)
+  const bypassedAfter = Date.now() - heldAt
+  t.ok(bypassedAfter <= 500, `bypassed ${bypassedAfter} ms after the answers stopped (heartbeat 100 ms: two heartbeats plus scheduling)`)
+  t.same(invalidated, [], 'the revocation is still held on the line')
+
+  await sleep(150)
+  proxy.release()
+  await until(() => channel.live, 1000)
+  t.same(invalidated, ['h1'], 'the revocation sent before the ping\'s answer was applied')
+  t.same(liveAtInvalidation, [false], 'and applied before the cache was used again')
+  t.equal(resets, 0, 'no flush: the connection lost nothing')
+  t.match(lines.map(line => line.msg), ['wx-login: session invalidation channel live', /heartbeat late/, /answered late/])
+})
+
+t.test('Redis hung for many heartbeats: the cache stays bypassed with one warning, and comes back unflushed', async t => {
+  const redis = await startOwnRedis()
+  t.teardown(() => redis.stop())
+  const subscriber = new Redis(redis.url, { retryStrategy: () => 20 })
+  subscriber.on('error', () => {})
+  let resets = 0
+  const { log, warnings } = capturedLogger()
+  const channel = new InvalidationListener(subscriber, { channel: 'wxl-test:hung', log, heartbeat: 100, onInvalidate: () => {}, onReset: () => { resets++ } })
+  t.teardown(() => channel.close())
+  await until(() => channel.live)
+  resets = 0
+
+  redis.pause()
+  const pausedAt = Date.now()
+  await until(() => !channel.live, 1000)
+  t.ok(Date.now() - pausedAt <= 500, `bypassed after ${Date.now() - pausedAt} ms (heartbeat 100 ms: two heartbeats plus scheduling)`)
+  await sleep(1000)
+  t.equal(channel.live, false, 'still bypassed while Redis is hung')
+  t.equal(warnings().length, 1, 'one warning for the whole wait')
+  t.match(warnings()[0], { msg: /heartbeat unanswered/ })
+  redis.resume()
+  await until(() => channel.live, 2000)
+  t.equal(resets, 0, 'the connection held: nothing to flush')
 })

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { withTimeout } from './with-timeout.js'
+import { TimeoutError, withTimeout } from './with-timeout.js'
 
 /** The subscriber side of an ioredis client (`app.redis.duplicate()` fits). */
 export interface RedisSubscriber {
@@ -21,13 +21,31 @@ export interface InvalidationOptions {
   onReset (): void
 }
 
+/** Heartbeats a ping may stay unanswered before the wait is worth a warning. */
+export const WARN_AFTER_HEARTBEATS = 5
+
 /**
  * Listens for revocations made by any instance. While the channel is not
- * known to be live (connecting, dropped, or Redis hung and the heartbeat
- * ping unanswered), `live` is false and the local cache must not be used.
+ * known to be live (connecting, dropped, or the heartbeat ping unanswered
+ * past its deadline), `live` is false and the local cache must not be used.
+ *
+ * A late ping is not a lost channel. Redis answers a PING on the same
+ * connection, after every message published before it, so when the answer
+ * arrives every revocation up to then has been applied: the copies are
+ * current and the cache is used again without a flush. Only a connection
+ * that closes may have lost messages; then every copy goes. This keeps a
+ * busy process's stall (a PING read after its deadline) from flushing a warm
+ * cache, and bounds a silent subscriber the same: bypassed within two
+ * heartbeats.
  */
 export class InvalidationListener {
   private connected = false
+  /** A ping is past its deadline: the copies may be behind until it is answered. */
+  private late = false
+  /** When the unanswered ping was sent; undefined when none is in flight. */
+  private pingSentAt: number | undefined
+  /** This wait was already warned about. */
+  private lateWarned = false
   /** This outage was already logged: ioredis emits an error on every reconnect attempt. */
   private outageLogged = false
   private timer: NodeJS.Timeout | undefined
@@ -44,7 +62,7 @@ export class InvalidationListener {
     if (subscriber.status === 'ready') void this.subscribe()
   }
 
-  get live (): boolean { return this.connected }
+  get live (): boolean { return this.connected && !this.late }
 
   async close (): Promise<void> {
     clearInterval(this.timer)
@@ -70,12 +88,45 @@ export class InvalidationListener {
 
   private async check (): Promise<void> {
     if (this.subscriber.status !== 'ready') return this.lost('subscriber not ready')
+    if (this.pingSentAt !== undefined) return this.unanswered(Date.now() - this.pingSentAt)
+    const sentAt = this.pingSentAt = Date.now()
+    const reply = this.subscriber.ping()
     try {
-      await withTimeout(this.subscriber.ping(), this.options.heartbeat, 'Redis')
-      if (!this.connected) await this.subscribe()
+      await withTimeout(reply, this.options.heartbeat, 'Redis').catch(async (err: unknown) => {
+        if (!(err instanceof TimeoutError)) throw err
+        if (this.pingSentAt === sentAt) this.fallBehind()
+        await reply
+      })
     } catch (err) {
-      this.lost((err as Error).message)
+      return this.lost((err as Error).message)
     }
+    // Superseded: the connection was lost (and the copies flushed) meanwhile.
+    if (this.pingSentAt !== sentAt) return
+    this.pingSentAt = undefined
+    if (this.late) {
+      this.late = false
+      this.lateWarned = false
+      this.options.log.info({ ms: Date.now() - sentAt }, 'wx-login: invalidation heartbeat answered late; local cache in use again')
+    }
+    if (!this.connected) await this.subscribe()
+  }
+
+  /** The ping is past its deadline: stop using the copies until it is answered. */
+  private fallBehind (): void {
+    if (!this.connected || this.late) return
+    this.late = true
+    this.options.log.info('wx-login: invalidation heartbeat late; local cache bypassed until it answers')
+  }
+
+  /**
+   * The ping sent `ms` ago is still unanswered at a later heartbeat. Its answer
+   * still proves the line, so the wait goes on; a connection that really died
+   * ends in 'close', which flushes.
+   */
+  private unanswered (ms: number): void {
+    if (ms < this.options.heartbeat * WARN_AFTER_HEARTBEATS || this.lateWarned) return
+    this.lateWarned = true
+    this.options.log.warn({ ms }, 'wx-login: invalidation heartbeat unanswered; local cache bypassed until Redis answers')
   }
 
   /**
@@ -97,6 +148,9 @@ export class InvalidationListener {
   private lost (reason: string): void {
     // Flush even when already down: entries may have been added since.
     this.options.onReset()
+    this.late = false
+    this.lateWarned = false
+    this.pingSentAt = undefined
     if (!this.connected) return
     this.connected = false
     this.outageLogged = true
