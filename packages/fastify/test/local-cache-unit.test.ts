@@ -2,6 +2,7 @@
 // its bytes-and-index representation answers exactly like a Map would.
 import fc from 'fast-check'
 import t from 'tap'
+import { HashIndex, homeOfHash } from '../src/store/hash-index.js'
 import { LocalSessionCache } from '../src/store/local-cache.js'
 import { hashToken } from '../src/token.js'
 import type { SessionRecord } from '../src/types.js'
@@ -129,4 +130,39 @@ t.test('model: answers like a Map, within its bounds', async t => {
     return true
   }), { numRuns: 300 })
   t.ok(checks > 10_000, `${checks} lookups checked against the model`)
+})
+
+t.test('the index reads an entry\'s bytes only for the entry asked for', async t => {
+  // At a million sessions each read of another entry is a cache miss: probes,
+  // growth and deletion work from the homes the index keeps itself.
+  const keys = new Map<number, string>()
+  let keyReads = 0
+  let homeReads = 0
+  const index = new HashIndex(
+    (address, hash) => { keyReads++; return keys.get(address) === hash },
+    address => { homeReads++; return homeOfHash(keys.get(address)!) })
+  for (let i = 0; i < 5000; i++) {
+    keys.set(i, hashOf(`index-${i}`))
+    index.insert(keys.get(i)!, i)
+  }
+  t.equal(homeReads, 0, 'growing the index read no entry')
+  keyReads = 0
+  const found = (from: number, step: number): number[] => {
+    const wrong: number[] = []
+    for (let i = from; i < 5000; i += step) if (index.find(keys.get(i)!) !== i) wrong.push(i)
+    return wrong
+  }
+  t.same(found(0, 1), [], 'every entry is found')
+  t.equal(keyReads, 5000, 'each find read exactly the entry it found')
+  keyReads = 0
+  let foundAbsent = 0
+  for (let i = 0; i < 5000; i++) if (index.find(hashOf(`absent-${i}`)) !== -1) foundAbsent++
+  t.equal(foundAbsent, 0, 'no absent hash is found')
+  t.equal(keyReads, 0, 'a miss read no entry')
+  for (let i = 0; i < 5000; i += 2) index.remove(keys.get(i)!)
+  t.equal(homeReads, 0, 'deleting moved entries without reading them')
+  index.removeAddress(1)
+  t.equal(homeReads, 1, 'an eviction reads the home of the entry it evicts')
+  t.equal(index.size, 2499)
+  t.same(found(3, 2), [], 'the rest is still found')
 })

@@ -1,17 +1,22 @@
 /**
  * Token hash -> address, as open addressing with linear probing over one
  * Uint32Array: no object and no key string per entry, which is what keeps a
- * million cached sessions small. The keys live with the entries; the index
- * asks `keyMatches(address, hash)` and `homeOf(address)` for them. An entry's
- * home slot is the first 32 bits of its hash (SHA-256 output, so uniform;
- * only live sessions are indexed, so nobody can choose colliding keys).
+ * million cached sessions small. A slot is two words: the entry's address
+ * (+ 1; 0 is empty) and its home, the first 32 bits of its hash (SHA-256
+ * output, so uniform; only live sessions are indexed, so nobody can choose
+ * colliding keys). The keys live with the entries; keeping the home beside
+ * the address lets a probe pass other entries, and growing or deleting move
+ * them, without reading their bytes: at a million sessions each read of an
+ * entry is a cache and TLB miss somewhere in a hundred MB, which cost more
+ * than everything else a warm request does.
  */
 export class HashIndex {
-  private slots = new Uint32Array(INITIAL_SLOTS) // address + 1; 0 is empty
+  private slots = new Uint32Array(2 * INITIAL_SLOTS)
   private count = 0
 
   constructor (
     private readonly keyMatches: (address: number, tokenHash: string) => boolean,
+    /** The home of an entry known by its address only (eviction). */
     private readonly homeOf: (address: number) => number
   ) {}
 
@@ -20,12 +25,12 @@ export class HashIndex {
   /** The address of the hash's entry, or -1. */
   find (tokenHash: string): number {
     const slot = this.slotOf(tokenHash)
-    return slot < 0 ? -1 : this.slots[slot]! - 1
+    return slot < 0 ? -1 : this.slots[2 * slot]! - 1
   }
 
   /** Indexes a hash that is not indexed yet. */
   insert (tokenHash: string, address: number): void {
-    if (2 * (this.count + 1) > this.slots.length) this.grow()
+    if (2 * (this.count + 1) > this.capacity) this.grow()
     this.place(homeOfHash(tokenHash), address)
     this.count++
   }
@@ -35,55 +40,61 @@ export class HashIndex {
     if (slot >= 0) this.vacate(slot)
   }
 
-  /** Unindexes an entry known by its address (its key is read back through `homeOf`). */
+  /** Unindexes an entry known by its address. */
   removeAddress (address: number): void {
-    const mask = this.slots.length - 1
-    for (let slot = this.homeOf(address) & mask; this.slots[slot] !== 0; slot = (slot + 1) & mask) {
-      if (this.slots[slot] === address + 1) return this.vacate(slot)
+    const mask = this.capacity - 1
+    for (let slot = this.homeOf(address) & mask; this.slots[2 * slot] !== 0; slot = (slot + 1) & mask) {
+      if (this.slots[2 * slot] === address + 1) return this.vacate(slot)
     }
   }
 
   clear (): void {
-    this.slots = new Uint32Array(INITIAL_SLOTS)
+    this.slots = new Uint32Array(2 * INITIAL_SLOTS)
     this.count = 0
   }
 
+  private get capacity (): number { return this.slots.length >>> 1 }
+
   private slotOf (tokenHash: string): number {
-    const mask = this.slots.length - 1
-    for (let slot = homeOfHash(tokenHash) & mask; ; slot = (slot + 1) & mask) {
-      const stored = this.slots[slot]!
+    const mask = this.capacity - 1
+    const home = homeOfHash(tokenHash)
+    for (let slot = home & mask; ; slot = (slot + 1) & mask) {
+      const stored = this.slots[2 * slot]!
       if (stored === 0) return -1
-      if (this.keyMatches(stored - 1, tokenHash)) return slot
+      // The entry's bytes are read only when its home matches all 32 bits.
+      if (this.slots[2 * slot + 1] === home && this.keyMatches(stored - 1, tokenHash)) return slot
     }
   }
 
   private place (home: number, address: number): void {
-    const mask = this.slots.length - 1
+    const mask = this.capacity - 1
     let slot = home & mask
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask
-    this.slots[slot] = address + 1
+    while (this.slots[2 * slot] !== 0) slot = (slot + 1) & mask
+    this.slots[2 * slot] = address + 1
+    this.slots[2 * slot + 1] = home
   }
 
   /** Backward-shift deletion: later entries of the probe run move up, so no tombstones pile up. */
   private vacate (slot: number): void {
-    const mask = this.slots.length - 1
+    const mask = this.capacity - 1
     let hole = slot
-    for (let next = (hole + 1) & mask; this.slots[next] !== 0; next = (next + 1) & mask) {
-      const home = this.homeOf(this.slots[next]! - 1) & mask
+    for (let next = (hole + 1) & mask; this.slots[2 * next] !== 0; next = (next + 1) & mask) {
+      const home = this.slots[2 * next + 1]! & mask
       // An entry may move into the hole unless its home lies after the hole, up to where it sits.
       const staysPut = hole <= next ? hole < home && home <= next : hole < home || home <= next
       if (staysPut) continue
-      this.slots[hole] = this.slots[next]!
+      this.slots[2 * hole] = this.slots[2 * next]!
+      this.slots[2 * hole + 1] = this.slots[2 * next + 1]!
       hole = next
     }
-    this.slots[hole] = 0
+    this.slots[2 * hole] = 0
     this.count--
   }
 
   private grow (): void {
     const old = this.slots
     this.slots = new Uint32Array(old.length * 2)
-    for (const stored of old) if (stored !== 0) this.place(this.homeOf(stored - 1), stored - 1)
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.place(old[i + 1]!, old[i]! - 1)
   }
 }
 
