@@ -42,7 +42,7 @@ export class InvalidationListener {
   private connected = false
   /** A ping is past its deadline: the copies may be behind until it is answered. */
   private late = false
-  /** When the unanswered ping was sent; undefined when none is in flight. */
+  /** When the unanswered ping was sent (monotonic ms); undefined when none is in flight. */
   private pingSentAt: number | undefined
   /** This wait was already warned about. */
   private lateWarned = false
@@ -88,8 +88,8 @@ export class InvalidationListener {
 
   private async check (): Promise<void> {
     if (this.subscriber.status !== 'ready') return this.lost('subscriber not ready')
-    if (this.pingSentAt !== undefined) return this.unanswered(Date.now() - this.pingSentAt)
-    const sentAt = this.pingSentAt = Date.now()
+    if (this.pingSentAt !== undefined) return this.unanswered(performance.now() - this.pingSentAt)
+    const sentAt = this.pingSentAt = performance.now()
     const reply = this.subscriber.ping()
     try {
       await withTimeout(reply, this.options.heartbeat, 'Redis').catch(async (err: unknown) => {
@@ -106,7 +106,7 @@ export class InvalidationListener {
     if (this.late) {
       this.late = false
       this.lateWarned = false
-      this.options.log.info({ ms: Date.now() - sentAt }, 'wx-login: invalidation heartbeat answered late; local cache in use again')
+      this.options.log.info({ ms: Math.round(performance.now() - sentAt) }, 'wx-login: invalidation heartbeat answered late; local cache in use again')
     }
     if (!this.connected) await this.subscribe()
   }
@@ -126,7 +126,7 @@ export class InvalidationListener {
   private unanswered (ms: number): void {
     if (ms < this.options.heartbeat * WARN_AFTER_HEARTBEATS || this.lateWarned) return
     this.lateWarned = true
-    this.options.log.warn({ ms }, 'wx-login: invalidation heartbeat unanswered; local cache bypassed until Redis answers')
+    this.options.log.warn({ ms: Math.round(ms) }, 'wx-login: invalidation heartbeat unanswered; local cache bypassed until Redis answers')
   }
 
   /**
