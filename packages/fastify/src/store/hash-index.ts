@@ -6,9 +6,9 @@
  * output, so uniform; only live sessions are indexed, so nobody can choose
  * colliding keys). The keys live with the entries; keeping the home beside
  * the address lets a probe pass other entries, and growing or deleting move
- * them, without reading their bytes: at a million sessions each read of an
- * entry is a cache and TLB miss somewhere in a hundred MB, which cost more
- * than everything else a warm request does.
+ * them, without reading their bytes (at a million sessions, each such read
+ * is a likely cache miss somewhere in a hundred MB; growing to 2M slots read
+ * half a million of them in one pause).
  */
 export class HashIndex {
   private slots = new Uint32Array(2 * INITIAL_SLOTS)
