@@ -96,9 +96,9 @@ t.test('a heartbeat answered late: the cache is bypassed meanwhile, then used ag
   proxy.hold()
   await admin.publish(channelName, 'h1')
   const heldAt = Date.now()
-  await until(() => !channel.live, 1000)
+  await until(() => !channel.live, 2000)
   const bypassedAfter = Date.now() - heldAt
-  t.ok(bypassedAfter <= 500, `bypassed ${bypassedAfter} ms after the answers stopped (heartbeat 100 ms: two heartbeats plus scheduling)`)
+  t.ok(bypassedAfter <= 800, `bypassed ${bypassedAfter} ms after the answers stopped (heartbeat 100 ms: two heartbeats plus scheduling)`)
   t.same(invalidated, [], 'the revocation is still held on the line')
 
   await sleep(150)
@@ -124,8 +124,8 @@ t.test('Redis hung for many heartbeats: the cache stays bypassed with one warnin
 
   redis.pause()
   const pausedAt = Date.now()
-  await until(() => !channel.live, 1000)
-  t.ok(Date.now() - pausedAt <= 500, `bypassed after ${Date.now() - pausedAt} ms (heartbeat 100 ms: two heartbeats plus scheduling)`)
+  await until(() => !channel.live, 2000)
+  t.ok(Date.now() - pausedAt <= 800, `bypassed after ${Date.now() - pausedAt} ms (heartbeat 100 ms: two heartbeats plus scheduling)`)
   await sleep(1000)
   t.equal(channel.live, false, 'still bypassed while Redis is hung')
   t.equal(warnings().length, 1, 'one warning for the whole wait')
