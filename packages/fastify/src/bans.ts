@@ -24,6 +24,11 @@ export interface Bans {
 }
 
 const FINISH_BATCH = 100
+// How long after a ban the replay still looks for a session stored by a
+// login that raced it and died before its second check. Such a login's
+// INSERT lands within its own round trip (or a lock wait, 50 s by default);
+// looking at recent bans only keeps the replay one cheap query with many bans.
+export const LATE_LOGIN_WINDOW_MS = 10 * 60 * 1000
 
 function banUntil (until: BanOptions['until']): number | null {
   if (until === undefined) return null
@@ -37,7 +42,9 @@ function banUntil (until: BanOptions['until']): number | null {
  * the same guarantees as revokeAll. The ban row is written first, so a
  * login running meanwhile either sees it or has its session revoked; it is
  * marked finished once the sessions are ended, so a crash in between is
- * finished by any instance's replay (replay.ts).
+ * finished by any instance's replay (replay.ts). For ten minutes the
+ * replay also ends a banned user's session stored by a login whose instance
+ * died before its second check: nothing else would look at that row again.
  */
 export function createBans (store: BanStore | undefined, sessions: SessionManager, guard: StoreGuard, now: () => number): Bans {
   function required (): BanStore {
@@ -82,7 +89,8 @@ export function createBans (store: BanStore | undefined, sessions: SessionManage
 
     async finishPending () {
       if (store === undefined) return
-      for (const userId of await store.unfinished(FINISH_BATCH)) {
+      const at = now()
+      for (const userId of await store.unfinished(FINISH_BATCH, at, at - LATE_LOGIN_WINDOW_MS)) {
         await sessions.revokeAll(userId, 'banned')
         await store.sessionsEnded(userId)
       }

@@ -2,6 +2,7 @@ import { startWechatMock } from '@wx-login/wechat-mock'
 import Fastify from 'fastify'
 import mysql from 'mysql2/promise'
 import t from 'tap'
+import { LATE_LOGIN_WINDOW_MS } from '../src/bans.js'
 import wxLogin, { errors, memoryStores } from '../src/index.js'
 import { bearer, buildTestApp } from './fixtures/app.js'
 
@@ -89,6 +90,39 @@ t.test('a ban whose instance died half way is finished by the replay', async t =
   t.ok(refused, 'the session is ended within the replay interval')
   const [rows] = await db.query('SELECT sessions_ended FROM wx_bans WHERE user_id = ?', [String(user.id)]) as [Array<{ sessions_ended: number }>, unknown]
   t.equal(rows[0]!.sessions_ended, 1, 'and the ban is marked finished')
+})
+
+t.test('a login stored after its ban finished, by an instance that died before looking again: the replay ends it', async t => {
+  const { app, dbUrl, login } = await buildTestApp(t, 'bans_late_login')
+  const { token, user } = await login('nia')
+  const { token: expiredBanToken, user: pardoned } = await login('ola')
+  const { token: bystander } = await login('pip')
+  const { user: longBanned } = await login('quin')
+  // What that crash leaves: the ban ran revokeAll and was marked finished
+  // before the login's session INSERT landed, and no second check followed.
+  const db = await mysql.createConnection(dbUrl)
+  t.teardown(() => db.end())
+  const ban = 'INSERT INTO wx_bans (user_id, banned_until, reason, created_at, sessions_ended) VALUES (?, ?, NULL, ?, 1)'
+  await db.query(ban, [String(user.id), null, Date.now()])
+  await db.query(ban, [String(pardoned.id), Date.now() - 1000, Date.now() - 60_000])
+  await db.query(ban, [String(longBanned.id), null, Date.now() - LATE_LOGIN_WINDOW_MS - 60_000])
+  const live = async (userId: number) => {
+    const [rows] = await db.query('SELECT COUNT(*) AS n FROM wx_sessions WHERE user_id = ? AND revoked_at IS NULL', [String(userId)]) as [Array<{ n: number }>, unknown]
+    return Number(rows[0]!.n)
+  }
+  t.equal(await live(user.id), 1, 'the banned user has a live session row')
+
+  let refused = false
+  for (let i = 0; i < 60 && !refused; i++) {
+    await new Promise(resolve => setTimeout(resolve, 100))
+    refused = (await app.inject({ url: '/api/me', headers: bearer(token) })).statusCode === 403
+  }
+  t.ok(refused, 'the session is refused within the replay interval')
+  t.equal(await live(user.id), 0, 'and its row is revoked')
+  t.equal((await app.inject({ url: '/api/me', headers: bearer(expiredBanToken) })).statusCode, 200, 'a user whose ban has ended keeps the session')
+  t.equal(await live(pardoned.id), 1, 'and its row')
+  t.equal((await app.inject({ url: '/api/me', headers: bearer(bystander) })).statusCode, 200, 'an unbanned user is untouched')
+  t.equal(await live(longBanned.id), 1, 'a finished ban older than the window is not looked at again (the documented bound)')
 })
 
 t.test('hooks refuse a user with 403 FST_WX_LOGIN_REFUSED, never a 400', async t => {

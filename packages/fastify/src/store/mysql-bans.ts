@@ -13,8 +13,15 @@ export function mysqlBanStore (db: SqlClient, tables: TableNames): BanStore {
     async sessionsEnded (userId) {
       await write(db, `UPDATE ${tables.bans} SET sessions_ended = 1 WHERE user_id = ?`, [userId])
     },
-    async unfinished (limit) {
-      const rows = await selectRows(db, `SELECT user_id FROM ${tables.bans} WHERE sessions_ended = 0 LIMIT ${Math.floor(limit)}`, [])
+    async unfinished (limit, now, savedSince) {
+      // The second half finds a login that was stored after its ban ended the
+      // sessions and whose instance died before it could look again.
+      const rows = await selectRows(db,
+        `SELECT user_id FROM ${tables.bans} WHERE sessions_ended = 0
+         UNION
+         SELECT b.user_id FROM ${tables.bans} b WHERE b.created_at > ? AND (b.banned_until IS NULL OR b.banned_until > ?)
+           AND EXISTS (SELECT 1 FROM ${tables.sessions} s WHERE s.user_id = b.user_id AND s.revoked_at IS NULL)
+         LIMIT ${Math.floor(limit)}`, [savedSince, now])
       return rows.map(row => String(row.user_id))
     },
     async remove (userId) {

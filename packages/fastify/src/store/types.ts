@@ -117,8 +117,14 @@ export interface Ban { until: number | null, reason: string | null }
 export interface BanStore {
   save (userId: string, ban: Ban, at: number): Promise<void>
   sessionsEnded (userId: string): Promise<void>
-  /** Users whose ban is saved but whose sessions may not all be ended; at most `limit`. */
-  unfinished (limit: number): Promise<string[]>
+  /**
+   * At most `limit` users whose sessions may not all be ended: a ban saved
+   * but not marked `sessionsEnded`, or a ban saved after `savedSince` and in
+   * force at `now` whose user still has an unrevoked session (a login stored
+   * after the ban ended the sessions, by an instance that died before its
+   * second check).
+   */
+  unfinished (limit: number, now: number, savedSince: number): Promise<string[]>
   remove (userId: string): Promise<void>
   /** The user's ban in force at `now`, or null. */
   find (userId: string, now: number): Promise<Ban | null>
