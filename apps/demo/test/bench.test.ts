@@ -39,20 +39,23 @@ t.test('pnpm bench --smoke prints the whole table with sane numbers', { timeout:
     'anchor: @fastify/jwt verify', 'anchor: @fastify/session, Redis store']) {
     const cells = table.get(name)
     t.ok(cells, `row: ${name}`)
-    const [rps, ratio, p50, p99, redis, mysql, , failed] = cells ?? []
+    const [rps, ratio, p50, p99, redis, mysql, rowsWritten, diskReads, , failed] = cells ?? []
     t.ok(num(rps) > 0, `${name}: req/s`)
     t.ok(num(ratio) > 0, `${name}: ratio to public`)
     t.ok(num(p50) > 0 && num(p99) >= num(p50), `${name}: p50 <= p99`)
-    t.ok(num(redis) >= 0 && num(mysql) >= 0, `${name}: store counts`)
+    t.ok(num(redis) >= 0 && num(mysql) >= 0 && num(rowsWritten) >= 0 && num(diskReads) >= 0, `${name}: store counts`)
     t.equal(num(failed), 0, `${name}: no failed requests`)
   }
   t.equal(table.get('public GET /api/ping (baseline)')?.[1], '1.00')
   t.ok(num(table.get('anchor: one Redis GET per request')?.[4]) >= 1, 'the Redis anchor costs at least its GET')
-  t.match(table.get('protected GET /api/me (wx-login)')?.[6], /^-?[\d,]+ B \(buffers -?[\d,]+ B\)$/, 'RSS and buffer bytes per cached session')
+  t.ok(num(table.get('protected GET /api/me (wx-login)')?.[6]) > 0, 'last-seen writes show as rows written (due every second here)')
+  t.match(table.get('protected GET /api/me (wx-login)')?.[8], /^-?[\d,]+ B \(buffers -?[\d,]+ B\)$/, 'RSS and buffer bytes per cached session')
   t.match(stdout, /local cache: 2,000 sessions cached .* with the cache off\), -?[\d,]+ B a session; of which its buffers -?[\d,]+ B/, 'memory against a probe with the cache off')
   t.match(stdout, /ratio to public per round: \/api\/me [\d.]+;/, 'each round\'s ratios')
+  t.match(stdout, /MariaDB: the sessions table and its indexes take [\d.,]+ MB, its buffer pool \(innodb_buffer_pool_size\) [\d.,]+ MB/, 'the table against the buffer pool')
   const login = table.get('login POST /auth/wechat/login (autocannon -c 50, mock)')
   t.ok(login !== undefined && num(login[0]) > 0, 'login row')
+  t.ok(login !== undefined && num(login[6]) >= 1, 'a login writes at least its session row')
   t.match(stdout, /CPU profiles of the first server .* µs a protected request/, 'profiles the protected route against the public one')
   t.match(stdout, /login CPU profile of the server: [\d,]+ µs busy a login/, 'profiles the logins')
   t.ok(existsSync(join(profiles, 'api-me-1.cpuprofile')) && existsSync(join(profiles, 'login.cpuprofile')), 'keeps the .cpuprofile files')
@@ -74,8 +77,9 @@ t.test('bench flags', async t => {
 t.test('bench helpers', async t => {
   t.equal(median([3, 1, 2]), 2)
   t.equal(median([4, 1, 2, 3]), 2.5)
-  const delta = countDelta({ redis: new Map([['get', 10], ['info', 5]]), mysql: 100 }, { redis: new Map([['get', 40], ['info', 6], ['eval', 3]]), mysql: 108 })
-  t.same(delta, { redis: 33, mysql: 7, redisByCommand: [['get', 30], ['eval', 3]] }, 'without the readings themselves, new commands included')
+  const delta = countDelta({ redis: new Map([['get', 10], ['info', 5]]), mysql: 100, mysqlRows: 50, mysqlDiskReads: 7 },
+    { redis: new Map([['get', 40], ['info', 6], ['eval', 3]]), mysql: 108, mysqlRows: 62, mysqlDiskReads: 7 })
+  t.same(delta, { redis: 33, mysql: 7, mysqlRows: 12, mysqlDiskReads: 0, redisByCommand: [['get', 30], ['eval', 3]] }, 'without the readings themselves, new commands included')
   t.throws(() => requireWrk('wx-login-bench-no-such-wrk'), /needs wrk[\s\S]*apt-get install -y wrk/, 'says how to install wrk')
 })
 

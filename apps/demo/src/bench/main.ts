@@ -7,7 +7,7 @@ import mysql from 'mysql2/promise'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { countDelta, readCounts, type CountDelta } from './counters.js'
+import { countDelta, readCounts, sessionsTableFit, type CountDelta } from './counters.js'
 import { loadLogins, median } from './load.js'
 import { parseBenchArgs, touchIntervalMs } from './options.js'
 import { startServerProcess, type ServerProcess } from './processes.js'
@@ -198,7 +198,7 @@ async function main (): Promise<void> {
     if (loginProfile !== undefined) await post(`${urls[0]!}/bench/profile/stop`, { file: loginProfile })
     const stats = await Promise.all(urls.map(async url => await (await fetch(`${url}/bench/stats`)).json() as Memory))
 
-    const header = ['route', 'req/s', 'ratio to public', 'p50 ms', 'p99 ms', 'Redis cmds/req', 'MySQL stmts/req', 'RSS/cached session', 'non-2xx']
+    const header = ['route', 'req/s', 'ratio to public', 'p50 ms', 'p99 ms', 'Redis cmds/req', 'MySQL stmts/req', 'MySQL rows written/req', 'MySQL disk reads/req', 'RSS/cached session', 'non-2xx']
     const rows: string[][] = []
     for (const route of ROUTES) {
       const measured = runs.get(route)!
@@ -213,12 +213,15 @@ async function main (): Promise<void> {
         fmt(median(measured.map(m => m.result.p99)), 2),
         fmt(measured.reduce((sum, m) => sum + m.counts.redis, 0) / requests, 3),
         fmt(measured.reduce((sum, m) => sum + m.counts.mysql, 0) / requests, 3),
+        fmt(measured.reduce((sum, m) => sum + m.counts.mysqlRows, 0) / requests, 3),
+        fmt(measured.reduce((sum, m) => sum + m.counts.mysqlDiskReads, 0) / requests, 3),
         route.path === '/api/me' ? `${fmt(rssPerSession)} B (buffers ${fmt(perSession('arrayBuffers'))} B)` : '-',
         fmt(failed)
       ])
     }
     rows.push(['login POST /auth/wechat/login (autocannon -c 50, mock)', fmt(logins.rps), '-', fmt(logins.p50, 2), fmt(logins.p99, 2),
-      fmt(loginCounts.redis / loginRequests, 3), fmt(loginCounts.mysql / loginRequests, 3), '-', fmt(logins.non2xx)])
+      fmt(loginCounts.redis / loginRequests, 3), fmt(loginCounts.mysql / loginRequests, 3), fmt(loginCounts.mysqlRows / loginRequests, 3),
+      fmt(loginCounts.mysqlDiskReads / loginRequests, 3), '-', fmt(logins.non2xx)])
 
     console.log('')
     console.log(`| ${header.join(' | ')} |`)
@@ -230,6 +233,10 @@ async function main (): Promise<void> {
     const protectedCommands = new Map<string, number>()
     for (const m of protectedRuns) for (const [name, calls] of m.counts.redisByCommand) protectedCommands.set(name, (protectedCommands.get(name) ?? 0) + calls)
     const protectedRequests = protectedRuns.reduce((sum, m) => sum + m.result.requests, 0)
+    // Last-seen writes land on random rows: once the table outgrows the buffer pool, each may wait for a disk read.
+    const fit = await sessionsTableFit(admin, DATABASE)
+    console.log(`MariaDB: the sessions table and its indexes take ${mb(fit.tableBytes)}, its buffer pool (innodb_buffer_pool_size) ${mb(fit.bufferPoolBytes)}` +
+      (fit.tableBytes > fit.bufferPoolBytes ? '; the table does not fit, so last-seen writes read pages from disk (a deployment this size would set the pool above the table)' : ''))
     console.log(`protected route, Redis commands per request: ${[...protectedCommands].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([name, calls]) => `${name} ${fmt(calls / protectedRequests, 3)}`).join(', ') || 'none'}`)
     if (profiles.size > 0) {
       const perRequest = (route: Route): Map<string, number> => {
