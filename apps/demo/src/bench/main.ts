@@ -167,11 +167,15 @@ async function main (): Promise<void> {
       if (status !== 401) throw new Error(`${route.path} answered ${status} without credentials; expected 401`)
     }
     for (const route of ROUTES) await measure(route, options.warmup)
-    // Steady state: every session's last-seen write is due before the first measured request.
+    // Steady state: every session's last-seen write is due, then each server
+    // uses every session once at a random moment of one interval, so the
+    // writes come spread over the interval as in a live population, not in
+    // one burst per interval (all sessions were created in one setup).
     const waitMs = touchMs - (performance.now() - filledAt)
     if (waitMs > 0) await sleep(waitMs + 100)
+    await Promise.all(urls.map(url => post(`${url}/bench/sweep`, { file: fillFile, count: fillCount, ms: touchMs })))
     console.log(`idleTtl ${options.idleTtl} s -> last-seen interval ${seconds(touchMs)}; measuring ${seconds(performance.now() - filledAt)} after the cache was filled, ` +
-      `past one warm-up run a route, so last-seen writes are due and counted`)
+      'after each server used every session once at a random moment of one interval, so last-seen writes are due, spread as in a live population, and counted')
 
     const runs = new Map<Route, Measured[]>(ROUTES.map(r => [r, []]))
     const publicRuns = runs.get(ROUTES[0]!)!
@@ -233,6 +237,16 @@ async function main (): Promise<void> {
     const protectedCommands = new Map<string, number>()
     for (const m of protectedRuns) for (const [name, calls] of m.counts.redisByCommand) protectedCommands.set(name, (protectedCommands.get(name) ?? 0) + calls)
     const protectedRequests = protectedRuns.reduce((sum, m) => sum + m.result.requests, 0)
+    // The routes take turns, so between two protected runs the sessions wait
+    // through the others' runs; past one interval each run meets them due
+    // again. Continuous traffic writes each session once per interval plus the
+    // wait for its next use: N / (interval + N / rate) rows a second.
+    const protectedRate = median(runs.get(ROUTES[1]!)!.map(m => m.result.rps))
+    const gapMs = (ROUTES.length - 1) * options.duration * 1000
+    const continuous = options.sessions / (touchMs / 1000 + options.sessions / protectedRate) / protectedRate
+    console.log(`last-seen writes: the protected route's runs are ${seconds(gapMs)} apart` +
+      (gapMs >= touchMs ? ', more than one interval, so each run meets its sessions due again: its rows written per request are a worst case' : '') +
+      `; continuous traffic at this rate would write ${fmt(continuous, 3)} rows a request`)
     // Last-seen writes land on random rows: once the table outgrows the buffer pool, each may wait for a disk read.
     const fit = await sessionsTableFit(admin, DATABASE)
     console.log(`MariaDB: the sessions table and its indexes take ${mb(fit.tableBytes)}, its buffer pool (innodb_buffer_pool_size) ${mb(fit.bufferPoolBytes)}` +

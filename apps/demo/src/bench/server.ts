@@ -167,6 +167,32 @@ async function verifyTokens (file: string, count: number): Promise<void> {
   }
 }
 
+// Bench-only: uses each of the first `count` tokens of `file` once, in a random
+// order, spread evenly over `ms`. Sessions all created in one setup fall due
+// for their last-seen write together, and stay in step: one burst of writes
+// per interval. A population that logged in at different times has its writes
+// spread over the interval; one sweep over an interval gives it that.
+app.post<{ Body: { file: string, count: number, ms: number } }>('/bench/sweep', async request => {
+  const { file, count, ms } = request.body
+  const bytes = readFileSync(file)
+  const starts = new Uint32Array(count)
+  for (let i = 0, at = 0; i < count; i++, at = bytes.indexOf(10, at) + 1) starts[i] = at
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    const swap = starts[i]!
+    starts[i] = starts[j]!
+    starts[j] = swap
+  }
+  const began = performance.now()
+  for (let done = 0; done < count; done += ISSUE_CONCURRENCY) {
+    const wait = began + ms * done / count - performance.now()
+    if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
+    const batch = Array.from(starts.subarray(done, done + ISSUE_CONCURRENCY), at => bytes.toString('latin1', at, bytes.indexOf(10, at)))
+    await Promise.all(batch.map(token => app.wxLogin.verify(token)))
+  }
+  return { ms: performance.now() - began }
+})
+
 // Bench-only: puts tokens into the plugin's local cache the way requests do,
 // and reports memory around it. The file's bytes are gone again at the
 // second reading, so the difference is what the cache keeps.
