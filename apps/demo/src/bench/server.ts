@@ -147,23 +147,30 @@ const memory = (): { rss: number, heapUsed: number, arrayBuffers: number, localC
 }
 
 /**
- * verify()s the first `count` tokens of `file`, ISSUE_CONCURRENCY at a time;
+ * verify()s the first `count` tokens of `file`, ISSUE_CONCURRENCY at a time,
+ * in file order or shuffled, and spread evenly over `spreadMs` (0: at once);
  * each is a fresh string, as one read from a header would be. Strings are
  * made a batch at a time: a million of them at once would grow V8's heap by
  * a hundred MB that the RSS keeps, and blur what the cache itself costs.
  */
-async function verifyTokens (file: string, count: number): Promise<void> {
+async function verifyTokens (file: string, count: number, options: { shuffle?: boolean, spreadMs?: number } = {}): Promise<void> {
   const bytes = readFileSync(file)
-  let start = 0
-  for (let done = 0; done < count && start < bytes.length;) {
-    const batch: string[] = []
-    while (batch.length < ISSUE_CONCURRENCY && done + batch.length < count && start < bytes.length) {
-      const end = bytes.indexOf(10, start)
-      batch.push(bytes.toString('latin1', start, end))
-      start = end + 1
+  const starts = new Uint32Array(count)
+  for (let i = 0, at = 0; i < count; i++, at = bytes.indexOf(10, at) + 1) starts[i] = at
+  if (options.shuffle === true) {
+    for (let i = count - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1))
+      const swap = starts[i]!
+      starts[i] = starts[j]!
+      starts[j] = swap
     }
+  }
+  const began = performance.now()
+  for (let done = 0; done < count; done += ISSUE_CONCURRENCY) {
+    const wait = began + (options.spreadMs ?? 0) * done / count - performance.now()
+    if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
+    const batch = Array.from(starts.subarray(done, done + ISSUE_CONCURRENCY), at => bytes.toString('latin1', at, bytes.indexOf(10, at)))
     await Promise.all(batch.map(token => app.wxLogin.verify(token)))
-    done += batch.length
   }
 }
 
@@ -173,23 +180,8 @@ async function verifyTokens (file: string, count: number): Promise<void> {
 // per interval. A population that logged in at different times has its writes
 // spread over the interval; one sweep over an interval gives it that.
 app.post<{ Body: { file: string, count: number, ms: number } }>('/bench/sweep', async request => {
-  const { file, count, ms } = request.body
-  const bytes = readFileSync(file)
-  const starts = new Uint32Array(count)
-  for (let i = 0, at = 0; i < count; i++, at = bytes.indexOf(10, at) + 1) starts[i] = at
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1))
-    const swap = starts[i]!
-    starts[i] = starts[j]!
-    starts[j] = swap
-  }
   const began = performance.now()
-  for (let done = 0; done < count; done += ISSUE_CONCURRENCY) {
-    const wait = began + ms * done / count - performance.now()
-    if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
-    const batch = Array.from(starts.subarray(done, done + ISSUE_CONCURRENCY), at => bytes.toString('latin1', at, bytes.indexOf(10, at)))
-    await Promise.all(batch.map(token => app.wxLogin.verify(token)))
-  }
+  await verifyTokens(request.body.file, request.body.count, { shuffle: true, spreadMs: request.body.ms })
   return { ms: performance.now() - began }
 })
 
