@@ -61,6 +61,12 @@ export interface WxLoginBaseOptions extends UserHooks {
   tokenTtl?: number
   /** A token unused this long (ms) expires. Default 7 days. */
   idleTtl?: number
+  /**
+   * Last-seen is written at most this often per session, ms: the precision of
+   * the idle timeout and of a session's `lastSeenAt`. At most half of idleTtl.
+   * Default min(idleTtl / 100, 60 s).
+   */
+  lastSeenInterval?: number
   /** Create users on first login. false: unknown users get 403 FST_WX_LOGIN_NOT_BOUND. */
   autoRegister?: boolean
   /** Keep at most this many live sessions per user; 0 = unlimited. */
@@ -129,7 +135,7 @@ export interface WxLoginBaseOptions extends UserHooks {
 }
 
 export type ResolvedOptions = Required<Omit<WxLoginBaseOptions, keyof UserHooks | 'stores' | 'localCache' | 'rateLimit' | 'sessionKeyEncryptionKey' | 'decoratorName' | 'mysql' | 'redis'>> &
-  UserHooks & { stores: WxLoginStores | undefined, touchInterval: number, localCache: LocalCacheOptions | false, rateLimit: RateLimitOptions } &
+  UserHooks & { stores: WxLoginStores | undefined, localCache: LocalCacheOptions | false, rateLimit: RateLimitOptions } &
   { sessionKeyEncryptionKey: Buffer | null, decoratorName: string, mysql: SqlClient | undefined, redis: RedisClient | { namespace: string } | undefined }
 
 function fail (message: string): never {
@@ -170,6 +176,10 @@ export function resolveOptions (options: WxLoginBaseOptions): ResolvedOptions {
 
   const tokenTtl = positive('tokenTtl', options.tokenTtl, 30 * DAY)
   const idleTtl = positive('idleTtl', options.idleTtl, 7 * DAY)
+  // Sliding expiry without a write per request; half the idle window at most,
+  // so a session in use is written well before it could look idle.
+  const lastSeenInterval = positive('lastSeenInterval', options.lastSeenInterval, Math.min(idleTtl / 100, 60 * SECOND))
+  if (lastSeenInterval > idleTtl / 2) fail('lastSeenInterval must be at most half of idleTtl')
   const [maxSessionsPerUser, maxSessionsPerPlatform] = (['maxSessionsPerUser', 'maxSessionsPerPlatform'] as const).map(name => {
     const value = options[name] ?? 0
     if (!Number.isInteger(value) || value < 0) fail(`${name} must be a whole number (0 = unlimited)`)
@@ -253,9 +263,7 @@ export function resolveOptions (options: WxLoginBaseOptions): ResolvedOptions {
     prefix: text('prefix', options.prefix, '/auth/wechat', /^(\/[\w.~-]+)*$/),
     tokenTtl,
     idleTtl,
-    // Write last-seen at most every 1/100 of the idle window (and at least
-    // once a minute): sliding expiry without a write per request.
-    touchInterval: Math.min(idleTtl / 100, 60 * SECOND),
+    lastSeenInterval,
     autoRegister: options.autoRegister ?? true,
     maxSessionsPerUser,
     maxSessionsPerPlatform,

@@ -131,7 +131,7 @@ export async function wxLoginPlugin (fastify: FastifyInstance, rawOptions: WxLog
     clock,
     tokenTtl: options.tokenTtl,
     idleTtl: options.idleTtl,
-    touchInterval: options.touchInterval,
+    lastSeenInterval: options.lastSeenInterval,
     maxLifetime: options.maxLifetime,
     refreshGrace: options.refreshGrace,
     endedRetention: options.endedRetention,

@@ -22,7 +22,7 @@ export interface SessionManagerOptions {
   /** Ended sessions are kept this long, to answer why a token is refused. */
   endedRetention: number
   /** last-seen is written at most this often per session (sliding expiry). */
-  touchInterval: number
+  lastSeenInterval: number
   policy: SessionPolicy
   log: FastifyBaseLogger
   /** Turns store failures into 503s. */
@@ -94,7 +94,7 @@ const REPLAY_KICK_MS = 100
  * from the record at each replay and skip the cache here too.
  */
 export function createSessionManager (options: SessionManagerOptions): SessionManager {
-  const { stores, clock, tokenTtl, idleTtl, touchInterval, log, localCache } = options
+  const { stores, clock, tokenTtl, idleTtl, lastSeenInterval, log, localCache } = options
   const { sessions, cache } = stores
   const record = options.store
   const now = clock.now
@@ -319,7 +319,7 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
       localCache.invalidate([tokenHash])
       return undefined
     }
-    if (at - session.lastSeenAt >= touchInterval) {
+    if (at - session.lastSeenAt >= lastSeenInterval) {
       touchLater(session, at)
       localCache.seen(tokenHash, at)
     }
@@ -348,7 +348,7 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
     const reason = endOf(stored, at)
     if (reason !== null) return await refusal(reason, stored.record.userId)
     const session = stored.record
-    if (at - session.lastSeenAt >= touchInterval) touchLater(session, at)
+    if (at - session.lastSeenAt >= lastSeenInterval) touchLater(session, at)
     // A refreshed token in its grace period is read from the record each time, never cached.
     if (live(stored) && localCache !== undefined && localUsable() && !unconfirmed.has(tokenHash) && !pendingElsewhere.has(tokenHash)) {
       localCache.set(session, at, ticket)

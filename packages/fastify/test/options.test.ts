@@ -18,6 +18,8 @@ t.test('a bad option fails register with a message that names it', async t => {
     ['apiBase ftp', { ...good, apiBase: 'ftp://x' }, /apiBase must be an http\(s\) URL/],
     ['negative tokenTtl', { ...good, tokenTtl: -1 }, /tokenTtl must be a positive number/],
     ['idleTtl a string', { ...good, idleTtl: '7d' }, /idleTtl must be a positive number/],
+    ['lastSeenInterval zero', { ...good, lastSeenInterval: 0 }, /lastSeenInterval must be a positive number of milliseconds/],
+    ['lastSeenInterval past half of idleTtl', { ...good, idleTtl: 60_000, lastSeenInterval: 30_001 }, /lastSeenInterval must be at most half of idleTtl/],
     ['maxSessionsPerUser fraction', { ...good, maxSessionsPerUser: 1.5 }, /maxSessionsPerUser must be a whole number/],
     ['wechatRetries too many', { ...good, wechatRetries: 50 }, /wechatRetries must be a whole number from 0 to 5/],
     ['autoRegister a string', { ...good, autoRegister: 'yes' }, /autoRegister must be a boolean/],

@@ -59,7 +59,7 @@ function startInstance (world: ModelWorld, name: string): Instance {
     clock,
     tokenTtl: TOKEN_TTL,
     idleTtl: IDLE_TTL,
-    touchInterval: TOUCH_INTERVAL,
+    lastSeenInterval: TOUCH_INTERVAL,
     maxLifetime: TOKEN_TTL * 2,
     refreshGrace: REFRESH_GRACE,
     endedRetention: TOKEN_TTL,
