@@ -274,7 +274,9 @@ export function createSessionManager (options: SessionManagerOptions): SessionMa
    */
   async function writeTouches (tokenHashes: string[], lastSeenAt: number): Promise<void> {
     try {
-      await sessions.touch(tokenHashes, lastSeenAt)
+      // A copy read from Redis keeps the last-seen it was cached with, so it
+      // looks due every time it is read; the record writes only what is due.
+      await sessions.touch(tokenHashes, lastSeenAt, lastSeenAt - lastSeenInterval)
     } catch (err) {
       // Sliding expiry is best effort: a missed touch only shortens a session.
       log.warn({ err: { message: (err as Error).message } }, 'wx-login: could not record last-seen')

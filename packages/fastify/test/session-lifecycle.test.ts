@@ -66,6 +66,40 @@ t.test('every reason a token is refused has its own code, on every instance', as
   t.same(await reason(b, expiring), [401, 'FST_WX_LOGIN_TOKEN_EXPIRED'])
 })
 
+t.test('lastSeenInterval: last-seen is written once per interval, and the idle timeout counts from it', async t => {
+  let now = Date.now()
+  const minute = 60_000
+  const a = await buildTestApp(t, 'lifecycle_last_seen', { plugin: { now: () => now, idleTtl: 2 * hour, lastSeenInterval: 30 * minute } })
+  const db = await mysql.createConnection(a.dbUrl)
+  t.teardown(() => db.end())
+  const { token } = await a.login('lena')
+  const stored = async (): Promise<number> => {
+    await new Promise(resolve => setTimeout(resolve, 1100)) // last-seen batches land (every second)
+    const [rows] = await db.query('SELECT last_seen_at FROM wx_sessions') as [Array<{ last_seen_at: string }>, unknown]
+    return Number(rows[0]!.last_seen_at)
+  }
+  const loggedInAt = now
+
+  now += 20 * minute
+  t.same(await reason(a, token), [200, 'ok'])
+  t.equal(await stored(), loggedInAt, 'used within the interval: nothing written')
+  now += 15 * minute
+  t.same(await reason(a, token), [200, 'ok'])
+  const usedAt = now
+  t.equal(await stored(), usedAt, 'used after the interval: written')
+  // The local copy is past its 10-minute backstop: this read gets the Redis
+  // copy, which still says the login time and so looks due.
+  now += 20 * minute
+  t.same(await reason(a, token), [200, 'ok'])
+  t.equal(await stored(), usedAt, 'the next use within the interval is not written, though a stale copy looked due')
+
+  // The idle timeout counts from the last use written: up to one interval early.
+  const b = await buildTestApp(t, 'lifecycle_last_seen_b', { plugin: { now: () => now, idleTtl: 2 * hour, lastSeenInterval: 30 * minute }, instanceOf: a })
+  now = usedAt + 2 * hour + 1
+  t.same(await reason(b, token), [401, 'FST_WX_LOGIN_TOKEN_IDLE'], 'a cold instance: idle, though used 20 minutes after the written use')
+  t.same(await reason(a, token), [401, 'FST_WX_LOGIN_TOKEN_IDLE'], 'the instance that saw that use agrees')
+})
+
 t.test('the caller\'s sessions: listed with device, ip and times; one ended by id; another user\'s id is not found', async t => {
   const app = await buildTestApp(t, 'lifecycle_devices')
   const onPhone = (await loginWith(app, 'wes', phone, '203.0.113.7')).json()

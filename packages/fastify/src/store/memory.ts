@@ -45,10 +45,10 @@ export function memoryStores (): WxLoginStores {
         const row = sessions.get(tokenHash)
         return row === undefined ? null : { record: { ...row.record }, revokedAt: row.revokedAt, endReason: row.endReason }
       },
-      async touch (tokenHashes, lastSeenAt) {
+      async touch (tokenHashes, lastSeenAt, dueBy = lastSeenAt) {
         for (const tokenHash of tokenHashes) {
           const row = sessions.get(tokenHash)
-          if (row !== undefined && row.revokedAt === null) row.record.lastSeenAt = Math.max(row.record.lastSeenAt, lastSeenAt)
+          if (row !== undefined && row.revokedAt === null && row.record.lastSeenAt <= dueBy) row.record.lastSeenAt = Math.max(row.record.lastSeenAt, lastSeenAt)
         }
       },
       // No cache to catch up with: nothing is ever pending.

@@ -57,12 +57,12 @@ export function mysqlSessionStore (db: SqlClient, tables: TableNames): SessionSt
       return row === undefined ? null : toStored(row)
     },
 
-    async touch (tokenHashes, lastSeenAt) {
+    async touch (tokenHashes, lastSeenAt, dueBy = lastSeenAt) {
       for (let i = 0; i < tokenHashes.length; i += CHUNK) {
         const chunk = tokenHashes.slice(i, i + CHUNK)
         await db.query(
-          `UPDATE ${s} SET last_seen_at = GREATEST(last_seen_at, ?) WHERE revoked_at IS NULL AND token_hash IN (${chunk.map(() => 'UNHEX(?)').join(', ')})`,
-          [lastSeenAt, ...chunk])
+          `UPDATE ${s} SET last_seen_at = GREATEST(last_seen_at, ?) WHERE revoked_at IS NULL AND last_seen_at <= ? AND token_hash IN (${chunk.map(() => 'UNHEX(?)').join(', ')})`,
+          [lastSeenAt, dueBy, ...chunk])
       }
     },
 

@@ -45,8 +45,12 @@ export interface SessionStore {
   insert (record: SessionRecord, details: SessionDetails): Promise<void>
   /** The row of a token, live or ended (the caller checks), or null when unknown or pruned. */
   find (tokenHash: string): Promise<StoredSession | null>
-  /** Slides the idle expiry of these sessions (never backwards). */
-  touch (tokenHashes: string[], lastSeenAt: number): Promise<void>
+  /**
+   * Slides the idle expiry of these sessions (never backwards), writing only
+   * rows last seen at or before `dueBy` (default: `lastSeenAt`): a use
+   * already written within the interval is not written again.
+   */
+  touch (tokenHashes: string[], lastSeenAt: number, dueBy?: number): Promise<void>
   /** Revokes the token if live; returns it (pending), or null. */
   revoke (tokenHash: string, at: number, reason: EndReason): Promise<RevokedSession | null>
   /** Revokes every live token of the user; returns them (pending). */
