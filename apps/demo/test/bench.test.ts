@@ -74,8 +74,10 @@ t.test('bench flags', async t => {
   t.throws(() => parseBenchArgs(['--instances', '3']), /--instances is 1 or 2/)
   t.throws(() => parseBenchArgs(['--sessions']), /--sessions needs a number/)
   t.throws(() => parseBenchArgs(['--fast']), /unknown flag --fast/)
-  t.equal(touchIntervalMs(100), 1000)
-  t.equal(touchIntervalMs(7 * 24 * 3600), 60_000)
+  t.match(parseBenchArgs(['--last-seen-interval', '600']), { lastSeenInterval: 600, idleTtl: 6000 })
+  t.equal(touchIntervalMs({ idleTtl: 100 }), 1000)
+  t.equal(touchIntervalMs({ idleTtl: 7 * 24 * 3600 }), 60_000)
+  t.equal(touchIntervalMs({ idleTtl: 6000, lastSeenInterval: 600 }), 600_000, 'a given interval wins')
 })
 
 t.test('bench helpers', async t => {

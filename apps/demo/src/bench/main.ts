@@ -50,7 +50,7 @@ const load1 = (): string => loadavg().map(n => n.toFixed(2)).join(' ')
 async function main (): Promise<void> {
   const options = parseBenchArgs(process.argv.slice(2))
   requireWrk()
-  const touchMs = touchIntervalMs(options.idleTtl)
+  const touchMs = touchIntervalMs(options)
   const serverUrl = new URL(MYSQL_URL)
   serverUrl.pathname = ''
   const admin = await mysql.createConnection(serverUrl.toString())
@@ -71,6 +71,7 @@ async function main (): Promise<void> {
       BENCH_APPID: app.appId,
       BENCH_SECRET: app.appSecret,
       BENCH_IDLE_TTL_MS: String(options.idleTtl * 1000),
+      BENCH_LAST_SEEN_INTERVAL_MS: String(touchMs),
       BENCH_SESSIONS: String(options.sessions)
     }
     // One first, so the plugin's schema migration runs once.
@@ -174,7 +175,7 @@ async function main (): Promise<void> {
     const waitMs = touchMs - (performance.now() - filledAt)
     if (waitMs > 0) await sleep(waitMs + 100)
     await Promise.all(urls.map(url => post(`${url}/bench/sweep`, { file: fillFile, count: fillCount, ms: touchMs })))
-    console.log(`idleTtl ${options.idleTtl} s -> last-seen interval ${seconds(touchMs)}; measuring ${seconds(performance.now() - filledAt)} after the cache was filled, ` +
+    console.log(`idleTtl ${options.idleTtl} s, last-seen interval ${seconds(touchMs)}; measuring ${seconds(performance.now() - filledAt)} after the cache was filled, ` +
       'after each server used every session once at a random moment of one interval, so last-seen writes are due, spread as in a live population, and counted')
 
     const runs = new Map<Route, Measured[]>(ROUTES.map(r => [r, []]))

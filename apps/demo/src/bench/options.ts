@@ -13,8 +13,10 @@ export interface BenchOptions {
   duration: number
   rounds: number
   connections: number
-  /** The plugin's idleTtl, seconds; its last-seen interval is min(idleTtl / 100, 60 s). */
+  /** The plugin's idleTtl, seconds. */
   idleTtl: number
+  /** The plugin's lastSeenInterval, seconds; by default its own, min(idleTtl / 100, 60 s). */
+  lastSeenInterval?: number
   /** Seconds each route is loaded once before the measured rounds. */
   warmup: number
   smoke: boolean
@@ -27,7 +29,7 @@ const DEFAULTS: BenchOptions = { sessions: 100_000, dist: 'uniform', instances: 
 const SMOKE: Partial<BenchOptions> = { sessions: 2000, duration: 1, rounds: 1, connections: 10, idleTtl: 100, warmup: 1 }
 
 export const USAGE = `usage: pnpm bench -- [--sessions N] [--dist uniform|zipf] [--instances 1|2] [--duration S] [--rounds R]
-                     [--connections C] [--idle-ttl S] [--warmup S] [--profile DIR] [--smoke]`
+                     [--connections C] [--idle-ttl S] [--last-seen-interval S] [--warmup S] [--profile DIR] [--smoke]`
 
 /** Parses argv (without node and the script); explicit flags win over --smoke's. */
 export function parseBenchArgs (argv: string[]): BenchOptions {
@@ -49,6 +51,7 @@ export function parseBenchArgs (argv: string[]): BenchOptions {
       case '--rounds': given.rounds = Math.floor(number(flag, value, 1)); break
       case '--connections': given.connections = Math.floor(number(flag, value, 2)); break
       case '--idle-ttl': given.idleTtl = number(flag, value, 1); break
+      case '--last-seen-interval': given.lastSeenInterval = number(flag, value, 1); break
       case '--warmup': given.warmup = number(flag, value, 1); break
       case '--profile':
         if (value === undefined) throw new Error(`--profile needs a directory\n${USAGE}`)
@@ -69,5 +72,6 @@ export function parseBenchArgs (argv: string[]): BenchOptions {
   return { ...DEFAULTS, ...(smoke ? SMOKE : {}), ...given, smoke }
 }
 
-/** The plugin's last-seen interval for an idleTtl (seconds -> ms), as its options compute it. */
-export const touchIntervalMs = (idleTtlSeconds: number): number => Math.min(idleTtlSeconds * 1000 / 100, 60_000)
+/** The plugin's last-seen interval (ms): the one given, else the plugin's default for the idleTtl. */
+export const touchIntervalMs = (options: Pick<BenchOptions, 'idleTtl' | 'lastSeenInterval'>): number =>
+  options.lastSeenInterval !== undefined ? options.lastSeenInterval * 1000 : Math.min(options.idleTtl * 1000 / 100, 60_000)

@@ -61,6 +61,7 @@ await app.register(wxLogin, {
   apiBase: env('BENCH_API_BASE'),
   redisPrefix: PREFIX,
   idleTtl: Number(env('BENCH_IDLE_TTL_MS')),
+  lastSeenInterval: Number(env('BENCH_LAST_SEEN_INTERVAL_MS')),
   // Thousands of logins from one loopback IP measure the login path, not the limiter.
   rateLimit: false,
   // request.user is @fastify/jwt's.
