@@ -240,13 +240,13 @@ async function main (): Promise<void> {
     const protectedRequests = protectedRuns.reduce((sum, m) => sum + m.result.requests, 0)
     // The routes take turns, so between two protected runs the sessions wait
     // through the others' runs; past one interval each run meets them due
-    // again. Continuous traffic has each instance write a session once per
-    // interval plus the wait for its next use there: per instance
-    // N / (interval + N / its rate) rows a second.
+    // again. Continuous traffic writes a session once per interval plus the
+    // wait for its next use (an instance whose copy falls due within an
+    // interval of another's write skips the row): N / (interval + N / rate)
+    // rows a second.
     const protectedRate = median(runs.get(ROUTES[1]!)!.map(m => m.result.rps))
     const gapMs = (ROUTES.length - 1) * options.duration * 1000
-    const perInstanceRate = protectedRate / options.instances
-    const continuous = options.instances * options.sessions / (touchMs / 1000 + options.sessions / perInstanceRate) / protectedRate
+    const continuous = options.sessions / (touchMs / 1000 + options.sessions / protectedRate) / protectedRate
     console.log(`last-seen writes: the protected route's runs are ${seconds(gapMs)} apart` +
       (gapMs >= touchMs ? ', more than one interval, so each run meets its sessions due again: its rows written per request are a worst case' : '') +
       `; continuous traffic at this rate would write ${fmt(continuous, 3)} rows a request`)
