@@ -62,9 +62,10 @@ export interface WxLoginBaseOptions extends UserHooks {
   /** A token unused this long (ms) expires. Default 7 days. */
   idleTtl?: number
   /**
-   * Last-seen is written at most this often per session, ms: the precision of
-   * the idle timeout and of a session's `lastSeenAt`. At most half of idleTtl.
-   * Default min(idleTtl / 100, 60 s).
+   * Last-seen is written at most this often per session, ms. The record lags a
+   * session's last use by at most twice this: the precision of the idle
+   * timeout and of `lastSeenAt`. At most half of idleTtl. Default
+   * min(idleTtl / 100, 60 s).
    */
   lastSeenInterval?: number
   /** Create users on first login. false: unknown users get 403 FST_WX_LOGIN_NOT_BOUND. */
