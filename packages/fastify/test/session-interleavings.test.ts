@@ -17,6 +17,9 @@
 //    accepted, and a banned user has no live session (a finished ban is
 //    looked at for LATE_LOGIN_WINDOW_MS after it was saved).
 // 4. A refreshed token's old value is refused once its grace period is over.
+// 5. Quiet: a live session's record is last seen no more than two intervals
+//    before any use a surviving instance accepted (README: the record lags a
+//    use by at most twice lastSeenInterval).
 import fc from 'fast-check'
 import t from 'tap'
 import { createBans, LATE_LOGIN_WINDOW_MS, type Bans } from '../src/bans.js'
@@ -123,6 +126,8 @@ async function explore (s: fc.Scheduler, seeded: Array<{ on: number, user: numbe
   /** Refreshed tokens: the old value is refused from this model time on. */
   const graceEnds = new Map<string, number>()
   const bannedAt = new Map<number, number>()
+  /** Per instance: token hash -> model clock when it last accepted a request with it. */
+  const accepted = new Map<Instance, Map<string, number>>()
   const violations: string[] = []
   const held = (n: number): { token: string, user: number } | undefined => tokens[n % Math.max(1, tokens.length)]
   const answered = (hashes: Iterable<string>): void => {
@@ -160,6 +165,11 @@ async function explore (s: fc.Scheduler, seeded: Array<{ on: number, user: numbe
         const startClock = world.clock
         const exempt = withinBound(instance!, hash)
         const session = await instance!.sessions.verify(h.token)
+        if (session !== null) {
+          const seen = accepted.get(instance!) ?? new Map<string, number>()
+          seen.set(hash, Math.max(seen.get(hash) ?? startClock, startClock))
+          accepted.set(instance!, seen)
+        }
         const revoked = revokedAt.get(hash)
         if (session !== null && !exempt && revoked !== undefined && revoked < startedAt) {
           violations.push(`${instance!.name} accepted a token revoked at step ${revoked} in a request started at step ${startedAt}`)
@@ -215,6 +225,7 @@ async function explore (s: fc.Scheduler, seeded: Array<{ on: number, user: numbe
         return
       case 'restart':
         instance!.crash()
+        accepted.delete(instance!) // its unwritten uses die with it
         instances[a.on] = startInstance(world, `${instance!.name}'`)
         return
       case 'redis':
@@ -243,6 +254,15 @@ async function explore (s: fc.Scheduler, seeded: Array<{ on: number, user: numbe
   }
 
   for (const [hash, row] of world.rows) if (row.pending) violations.push(`quiet: the revocation of ${hash.slice(0, 8)} is still pending`)
+  for (const instance of instances) {
+    for (const [hash, at] of accepted.get(instance) ?? []) {
+      const row = world.rows.get(hash)!
+      // An ended session's unwritten uses are dropped with it (a refreshed one's too).
+      if (row.revokedAt === null && row.endReason === null && row.record.lastSeenAt < at - 2 * TOUCH_INTERVAL) {
+        violations.push(`quiet: ${hash.slice(0, 8)} last seen at ${row.record.lastSeenAt}, more than two intervals before ${instance.name} accepted it at ${at}`)
+      }
+    }
+  }
   for (const [userId, ban] of world.bans) {
     // Past the window a finished ban is not looked at again: a login stored
     // that late (the model's clock jumps; a real one would have stalled that
