@@ -9,6 +9,7 @@ import { Redis } from 'ioredis'
 import t from 'tap'
 import { benchUser, ioredisSessionStore } from '../src/bench/anchors.js'
 import { countDelta } from '../src/bench/counters.js'
+import { readServiceCpu, serviceCpuDelta } from '../src/bench/cpu.js'
 import { median } from '../src/bench/load.js'
 import { parseBenchArgs, touchIntervalMs } from '../src/bench/options.js'
 import { requireWrk } from '../src/bench/wrk.js'
@@ -39,20 +40,24 @@ t.test('pnpm bench --smoke prints the whole table with sane numbers', { timeout:
     'anchor: @fastify/jwt verify', 'anchor: @fastify/session, Redis store']) {
     const cells = table.get(name)
     t.ok(cells, `row: ${name}`)
-    const [rps, ratio, p50, p99, redis, mysql, rowsWritten, diskReads, , failed] = cells ?? []
+    const [rps, ratio, p50, p99, redis, mysql, rowsWritten, diskReads, cpu, , failed] = cells ?? []
     t.ok(num(rps) > 0, `${name}: req/s`)
     t.ok(num(ratio) > 0, `${name}: ratio to public`)
     t.ok(num(p50) > 0 && num(p99) >= num(p50), `${name}: p50 <= p99`)
     t.ok(num(redis) >= 0 && num(mysql) >= 0 && num(rowsWritten) >= 0 && num(diskReads) >= 0, `${name}: store counts`)
     t.equal(num(failed), 0, `${name}: no failed requests`)
+    // MariaDB and Redis run on this machine (the test services), so all three are read.
+    const [server, mariadb, redisCpu] = (cpu ?? '').split(' / ').map(num)
+    t.ok(server! > 0 && mariadb! >= 0 && redisCpu! >= 0, `${name}: CPU per request of the server, MariaDB and Redis (${cpu ?? 'missing'})`)
   }
   t.equal(table.get('public GET /api/ping (baseline)')?.[1], '1.00')
   t.ok(num(table.get('anchor: one Redis GET per request')?.[4]) >= 1, 'the Redis anchor costs at least its GET')
+  t.ok(num(table.get('anchor: one Redis GET per request')?.[8]?.split(' / ')[2]) > 0, 'and Redis spends CPU on it')
   // Due every second here, and written in batches a second apart: a 1 s run's
   // batch can land in the next route's run, so the two are counted together.
   t.ok(num(table.get('protected GET /api/me (wx-login)')?.[6]) + num(table.get('anchor: one Redis GET per request')?.[6]) > 0,
     'last-seen writes show as rows written')
-  t.match(table.get('protected GET /api/me (wx-login)')?.[8], /^-?[\d,]+ B \(buffers -?[\d,]+ B\)$/, 'RSS and buffer bytes per cached session')
+  t.match(table.get('protected GET /api/me (wx-login)')?.[9], /^-?[\d,]+ B \(buffers -?[\d,]+ B\)$/, 'RSS and buffer bytes per cached session')
   t.match(stdout, /local cache: 2,000 sessions cached .* with the cache off\), -?[\d,]+ B a session; of which its buffers -?[\d,]+ B/, 'memory against a probe with the cache off')
   t.match(stdout, /ratio to public per round: \/api\/me [\d.]+;/, 'each round\'s ratios')
   t.match(stdout, /last-seen writes: the protected route's runs are [\d.]+ s apart.*; continuous traffic at this rate would write [\d.]+ rows a request/, 'rows written against continuous traffic')
@@ -86,6 +91,10 @@ t.test('bench helpers', async t => {
   const delta = countDelta({ redis: new Map([['get', 10], ['info', 5]]), mysql: 100, mysqlRows: 50, mysqlDiskReads: 7 },
     { redis: new Map([['get', 40], ['info', 6], ['eval', 3]]), mysql: 108, mysqlRows: 62, mysqlDiskReads: 7 })
   t.same(delta, { redis: 33, mysql: 7, mysqlRows: 12, mysqlDiskReads: 0, redisByCommand: [['get', 30], ['eval', 3]] }, 'without the readings themselves, new commands included')
+  // The test services run on this machine, so /proc has both.
+  const cpu = readServiceCpu()
+  t.ok(cpu.mariadb !== undefined && cpu.mariadb > 0 && cpu.redis !== undefined && cpu.redis > 0, 'finds MariaDB and Redis and their CPU time')
+  t.same(serviceCpuDelta({ redis: 100 }, { mariadb: 50, redis: 130 }), { redis: 30 }, 'only services read both times')
   t.throws(() => requireWrk('wx-login-bench-no-such-wrk'), /needs wrk[\s\S]*apt-get install -y wrk/, 'says how to install wrk')
 })
 

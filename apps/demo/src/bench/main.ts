@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { countDelta, readCounts, sessionsTableFit, type CountDelta } from './counters.js'
+import { readServiceCpu, serviceCpuDelta, type Service } from './cpu.js'
 import { loadLogins, median } from './load.js'
 import { parseBenchArgs, touchIntervalMs } from './options.js'
 import { startServerProcess, type ServerProcess } from './processes.js'
@@ -40,7 +41,9 @@ const ROUTES: Route[] = [
   { name: 'anchor: @fastify/session, Redis store', path: '/anchor/session', credentials: 'session', header: 'Cookie', prefix: 'sessionId=' }
 ]
 
-interface Measured { result: WrkResult, counts: CountDelta }
+/** CPU µs a run used: the bench servers together, and MariaDB and Redis where they run on this machine. */
+type CpuUsed = Partial<Record<Service, number>> & { server: number }
+interface Measured { result: WrkResult, counts: CountDelta, cpu: CpuUsed }
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
@@ -144,13 +147,18 @@ async function main (): Promise<void> {
     const script = writeWrkScript(dir)
     const profiles = new Map<Route, Array<{ file: string, requests: number }>>()
     if (options.profile !== undefined) mkdirSync(options.profile, { recursive: true })
+    const serverCpu = async (): Promise<number> =>
+      (await Promise.all(urls.map(async url => (await (await fetch(`${url}/bench/cpu`)).json() as { us: number }).us))).reduce((a, b) => a + b, 0)
     const measure = async (route: Route, secondsEach: number, profile = false): Promise<Measured> => {
       if (profile) await post(`${urls[0]!}/bench/profile/start`, {})
       const before = await readCounts(redis, admin)
+      const cpuBefore = { server: await serverCpu(), ...readServiceCpu() }
       const result = await runWrk(script, {
         urls, path: route.path, tokensFile: files[route.credentials], header: route.header, prefix: route.prefix,
         dist: options.dist, connections: options.connections, seconds: secondsEach
       })
+      const cpuAfter = { server: await serverCpu(), ...readServiceCpu() }
+      const cpu = { ...serviceCpuDelta(cpuBefore, cpuAfter), server: cpuAfter.server - cpuBefore.server }
       const counts = countDelta(before, await readCounts(redis, admin))
       if (profile) {
         const done = profiles.get(route) ?? []
@@ -159,7 +167,7 @@ async function main (): Promise<void> {
         // The first server took its share of the requests.
         profiles.set(route, [...done, { file, requests: result.requests / urls.length }])
       }
-      return { result, counts }
+      return { result, counts, cpu }
     }
 
     // Every checking route must refuse a request without its credential, or its figures mean nothing.
@@ -203,7 +211,7 @@ async function main (): Promise<void> {
     if (loginProfile !== undefined) await post(`${urls[0]!}/bench/profile/stop`, { file: loginProfile })
     const stats = await Promise.all(urls.map(async url => await (await fetch(`${url}/bench/stats`)).json() as Memory))
 
-    const header = ['route', 'req/s', 'ratio to public', 'p50 ms', 'p99 ms', 'Redis cmds/req', 'MySQL stmts/req', 'MySQL rows written/req', 'MySQL disk reads/req', 'RSS/cached session', 'non-2xx']
+    const header = ['route', 'req/s', 'ratio to public', 'p50 ms', 'p99 ms', 'Redis cmds/req', 'MySQL stmts/req', 'MySQL rows written/req', 'MySQL disk reads/req', 'CPU µs/req: server / MariaDB / Redis', 'RSS/cached session', 'non-2xx']
     const rows: string[][] = []
     for (const route of ROUTES) {
       const measured = runs.get(route)!
@@ -220,13 +228,17 @@ async function main (): Promise<void> {
         fmt(measured.reduce((sum, m) => sum + m.counts.mysql, 0) / requests, 3),
         fmt(measured.reduce((sum, m) => sum + m.counts.mysqlRows, 0) / requests, 3),
         fmt(measured.reduce((sum, m) => sum + m.counts.mysqlDiskReads, 0) / requests, 3),
+        (['server', 'mariadb', 'redis'] as const).map(name => {
+          const used = measured.map(m => m.cpu[name])
+          return used.includes(undefined) ? '-' : fmt(used.reduce((sum: number, us) => sum + us!, 0) / requests, 1)
+        }).join(' / '),
         route.path === '/api/me' ? `${fmt(rssPerSession)} B (buffers ${fmt(perSession('arrayBuffers'))} B)` : '-',
         fmt(failed)
       ])
     }
     rows.push(['login POST /auth/wechat/login (autocannon -c 50, mock)', fmt(logins.rps), '-', fmt(logins.p50, 2), fmt(logins.p99, 2),
       fmt(loginCounts.redis / loginRequests, 3), fmt(loginCounts.mysql / loginRequests, 3), fmt(loginCounts.mysqlRows / loginRequests, 3),
-      fmt(loginCounts.mysqlDiskReads / loginRequests, 3), '-', fmt(logins.non2xx)])
+      fmt(loginCounts.mysqlDiskReads / loginRequests, 3), '-', '-', fmt(logins.non2xx)])
 
     console.log('')
     console.log(`| ${header.join(' | ')} |`)
@@ -278,6 +290,8 @@ async function main (): Promise<void> {
     }
     console.log(`local cache at the end: ${stats.map(s => fmt(s.localCacheSize)).join(' + ')} sessions; server RSS ${stats.map(s => `${fmt(s.rss / 2 ** 20, 1)} MB`).join(' + ')}`)
     console.log(`ratios are medians of per-round ratios to the public route of the same round; counts are server-wide deltas (the public row shows other clients' floor)`)
+    console.log('CPU µs/req: all rounds of the route, the bench servers\' own CPU (process.cpuUsage) and MariaDB\'s and Redis\'s where they run on this machine ' +
+      '(from /proc; "-" where not); unlike the ratio, it does not depend on what the load generator takes from the same cores')
     console.log(`load average at end: ${load1()}`)
   } finally {
     await Promise.all(servers.map(s => s.stop()))

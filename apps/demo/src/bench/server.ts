@@ -200,6 +200,12 @@ app.post<{ Body: { file: string, count: number, measure?: boolean } }>('/bench/f
 
 app.get('/bench/stats', async () => memory())
 
+// Bench-only: CPU µs this process has used, user and system.
+app.get('/bench/cpu', async () => {
+  const { user, system } = process.cpuUsage()
+  return { us: user + system }
+})
+
 // Bench-only: V8's CPU profiler (as `node --cpu-prof`) around chosen runs.
 const inspector = new Inspector()
 inspector.connect()
