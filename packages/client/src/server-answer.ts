@@ -29,9 +29,9 @@ export function errorBody (res: ServerResponse): AnswerError {
 
 const TOKEN_CODE = /^FST_WX_LOGIN_(?:TOKEN_(MISSING|INVALID|EXPIRED|IDLE|REVOKED|REPLACED)|(BANNED))$/
 
-/** Why the server refused the token, from its error code; undefined for any other code. */
-export function refusalOf (code: string | undefined): TokenRefusal | undefined {
-  const match = code ? TOKEN_CODE.exec(code) : null
+/** Why the server refused the token, from its error code (`res.data.code`); undefined for any other code or value. */
+export function refusalOf (code: unknown): TokenRefusal | undefined {
+  const match = typeof code === 'string' ? TOKEN_CODE.exec(code) : null
   return match ? (match[1] || match[2])!.toLowerCase() as TokenRefusal : undefined
 }
 

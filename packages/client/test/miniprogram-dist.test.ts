@@ -40,7 +40,8 @@ t.test('loaded in a realm with only `wx`, it logs in with the global wx and send
   const wx = server.newWx()
   const { exports, realm } = loadInMiniProgramRealm(wx)
   t.equal(vm.runInContext('typeof process + typeof Buffer + typeof require + typeof setTimeout', realm), 'undefinedundefinedundefinedundefined')
-  t.same(Object.keys(exports).sort(), ['AuthError', 'LoginError', 'NetworkError', 'SessionEndedError', 'WxLoginError', 'createWxLogin'])
+  t.same(Object.keys(exports).sort(), ['AuthError', 'LoginError', 'NetworkError', 'SessionEndedError', 'WxLoginError', 'createWxLogin', 'refusalOf'])
+  t.equal(exports.refusalOf('FST_WX_LOGIN_TOKEN_REVOKED'), 'revoked')
 
   const auth = exports.createWxLogin({ baseURL: server.baseURL })
   const res = await auth.request<{ openid: string }>({ url: '/api/me' })

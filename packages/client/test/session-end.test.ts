@@ -1,5 +1,5 @@
 import t from 'tap'
-import { AuthError, LoginError, SessionEndedError, WxLoginError, type WxLoginUser } from '../src/index.js'
+import { AuthError, LoginError, refusalOf, SessionEndedError, WxLoginError, type WxLoginUser } from '../src/index.js'
 import { startTestServer } from './fixtures/server.js'
 
 const server = await startTestServer(t, 'session_end')
@@ -189,4 +189,19 @@ t.test('FST_WX_LOGIN_SESSION_KEY_STALE resolves as an answer: no silent login th
   const ok = await auth.request<{ nickName: string }>({ url: '/api/decrypt', method: 'POST', data: { encryptedData: fresh.encryptedData, iv: fresh.iv } })
   t.equal(ok.statusCode, 200)
   t.equal(ok.data.nickName, 'Dora')
+})
+
+t.test('refusalOf: the reason in a refusal\'s code, for answers the app fetched itself', async (t) => {
+  const { auth } = server.newClient()
+  await auth.login()
+  const token = auth.getToken()!
+  await server.app.wxLogin.revoke(token)
+  // Not through the client: what an app sees when it calls wx.request (or a socket's handshake) on its own.
+  const res = await server.app.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } })
+  t.equal(refusalOf(res.json().code), 'revoked')
+  t.equal(refusalOf('FST_WX_LOGIN_BANNED'), 'banned')
+  t.equal(refusalOf('FST_WX_LOGIN_TOKEN_MISSING'), 'missing')
+  for (const other of ['FST_WX_LOGIN_SESSION_LIMIT', 'FST_WX_LOGIN_TOKEN_REVOKED_X', 'fst_wx_login_token_idle', '', undefined, null, 401, { code: 'FST_WX_LOGIN_BANNED' }]) {
+    t.equal(refusalOf(other), undefined, `not a refusal: ${JSON.stringify(other)}`)
+  }
 })

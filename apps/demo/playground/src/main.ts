@@ -1,4 +1,4 @@
-import { createWxLogin, type SessionEndedError, type TokenRefusal, type WxLogin, type WxLoginUser } from '@wx-login/client'
+import { createWxLogin, refusalOf, type SessionEndedError, type WxLogin, type WxLoginUser } from '@wx-login/client'
 import { createBrowserWx, type WxEvent } from './browser-wx.js'
 import { show, showVerbatim, startLanguage, type Localized } from './language.js'
 import { SequenceLog, type Party } from './sequence-log.js'
@@ -52,12 +52,6 @@ let pulling: Promise<void> = Promise.resolve()
 function syncWechatCalls (): Promise<void> {
   pulling = pulling.then(pullWechatCalls, pullWechatCalls)
   return pulling
-}
-
-// ---- Why the server refused a token.
-function refusalOf (code: unknown): TokenRefusal | undefined {
-  const match = typeof code === 'string' ? /^FST_WX_LOGIN_(?:TOKEN_(MISSING|INVALID|EXPIRED|IDLE|REVOKED|REPLACED)|(BANNED))$/.exec(code) : null
-  return match === null ? undefined : (match[1] ?? match[2])!.toLowerCase() as TokenRefusal
 }
 
 /** A result's title: the phone, then what happened (a request line stays as it is). */
