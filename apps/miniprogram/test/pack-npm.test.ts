@@ -29,7 +29,7 @@ t.test('miniprogram_npm/@wx-login/client/ is the CommonJS build as published', a
   const module = { exports: {} as Record<string, unknown> }
   const wrapper = vm.runInContext(`(function (module, exports, require) {\n${entry}\n})`, realm) as (m: unknown, e: unknown, r: (id: string) => never) => void
   wrapper(module, module.exports, (id) => { throw new Error(`the build required "${id}"`) })
-  t.same(Object.keys(module.exports).sort(), ['AuthError', 'LoginError', 'NetworkError', 'SessionEndedError', 'WxLoginError', 'createWxLogin'])
+  t.same(Object.keys(module.exports).sort(), ['AuthError', 'LoginError', 'NetworkError', 'SessionEndedError', 'WxLoginError', 'createWxLogin', 'refusalOf'])
 })
 
 t.test('require("@wx-login/client/messages") resolves after "Build npm": miniprogram_npm/@wx-login/client/messages.js', async (t) => {

@@ -1,4 +1,4 @@
-import { AuthError, createWxLogin, LoginError, NetworkError, WxLoginError, type LoginResult, type WxLike, type WxLogin, type WxLoginOptions, type WxLoginUser, type WxResponse } from '@wx-login/client'
+import { AuthError, createWxLogin, LoginError, NetworkError, refusalOf, WxLoginError, type LoginResult, type TokenRefusal, type WxLike, type WxLogin, type WxLoginOptions, type WxLoginUser, type WxResponse } from '@wx-login/client'
 import type { WxUser } from '@wx-login/fastify'
 import { describe, expect, test } from 'tstyche'
 
@@ -49,5 +49,12 @@ describe('createWxLogin', () => {
     expect(new AuthError('x')).type.toBeAssignableTo<WxLoginError>()
     expect(new NetworkError('x').errMsg).type.toBe<string | undefined>()
     expect(new WxLoginError('x', { statusCode: 401 }).code).type.toBe<string | undefined>()
+  })
+})
+
+describe('refusalOf', () => {
+  test('takes whatever an answer carried and gives a reason or undefined', () => {
+    expect(refusalOf({} as unknown)).type.toBe<TokenRefusal | undefined>()
+    expect(refusalOf).type.not.toBeCallableWith()
   })
 })
