@@ -334,7 +334,7 @@ t.test('a late heartbeat: once answered, every revocation published before it ha
 // Its second write must land (the row is an interval old by then), or the
 // record falls more than two intervals behind its last use. A skip window
 // of three intervals instead of one fails here.
-t.test('last-seen: a write skipped as recent never lets the record fall two intervals behind', async t => {
+t.test('last-seen: a write skipped as recent never leaves the record more than two intervals behind a use', async t => {
   const runs = Math.max(100, Math.floor(Number(process.env.INTERLEAVING_RUNS ?? 1000) / 4))
   const useAndWrite = (on: number): Action[] => [{ kind: 'request', on, token: 0 }, { kind: 'timers', on }]
   const prelude: Action[] = [
