@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import t from 'tap'
 import { HashIndex, homeOfHash } from '../src/store/hash-index.js'
 import { LocalSessionCache } from '../src/store/local-cache.js'
+import { asciiJson } from '../src/store/session-log.js'
 import { hashToken } from '../src/token.js'
 import type { SessionRecord } from '../src/types.js'
 
@@ -52,6 +53,23 @@ t.test('what comes back is what went in', async t => {
   t.equal(cache.get(odd.tokenHash, 0)?.user.id, 'u1', 'a caller changing its copy changes nothing cached')
   cache.set({ ...record(2), tokenHash: 'not-a-hash' }, 0, 0)
   t.equal(cache.size, 1, 'a key that is not a SHA-256 hex digest is not kept')
+})
+
+t.test('any user comes back as it went in, kept as ASCII JSON', async t => {
+  // Every character, surrogate halves included: asciiJson escapes each UTF-16 unit above 0x7f.
+  const text = fc.string({ unit: 'binary' })
+  const user = fc.record({ id: fc.oneof(fc.integer(), text), appId: text, openid: text, unionid: fc.option(text), nickname: text, extra: fc.jsonValue() })
+  fc.assert(fc.property(user, u => {
+    const json = asciiJson(u)
+    if ([...json].some(c => c.charCodeAt(0) > 0x7f)) return false
+    const cache = new LocalSessionCache({ maxEntries: 10, maxBytes: 1e6, ttl: 1000 })
+    const r = { ...record(1), user: u as never }
+    cache.set(r, 0, 0)
+    const back = cache.get(r.tokenHash, 0)?.user
+    t.same(back, JSON.parse(JSON.stringify(u)))
+    return back !== undefined
+  }), { numRuns: 300 })
+  t.equal(asciiJson({ nickname: '微信 😀' }), '{"nickname":"\\u5fae\\u4fe1 \\ud83d\\ude00"}', 'a CJK character or an emoji is escaped, unit by unit')
 })
 
 t.test('tickets: a copy read before an invalidation or a clear is refused', async t => {

@@ -1,6 +1,6 @@
 import type { SessionRecord } from '../types.js'
 import { HashIndex } from './hash-index.js'
-import { SessionLog, type LocalSession } from './session-log.js'
+import { SessionLog, asciiJson, type LocalSession } from './session-log.js'
 
 export type { LocalSession } from './session-log.js'
 
@@ -70,7 +70,7 @@ export class LocalSessionCache {
     const { tokenHash } = record
     if (ticket < this.staleUpTo || (this.invalidatedAt.get(tokenHash) ?? -1) > ticket) return
     this.remove(tokenHash)
-    const userJson = JSON.stringify(record.user)
+    const userJson = asciiJson(record.user)
     const size = SessionLog.sizeOf(tokenHash, record.sessionId, userJson)
     if (size < 0) return
     const address = this.log.append(size, record, userJson, now + this.options.ttl, evicted => this.index.removeAddress(evicted))
