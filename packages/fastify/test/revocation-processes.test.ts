@@ -101,3 +101,38 @@ t.test('a ban on one instance: the other refuses the token at once and the login
   t.equal(back.user.id, user.id, 'after unban, the same user logs in again')
   t.equal(await status(b.url, back.token), 200)
 })
+
+t.test('a ban made while Redis is unreachable, by a process that then crashes: its user is refused everywhere, with 403, after Redis answers again', async t => {
+  const line = await startTcpProxy(new URL(REDIS_URL).port === '' ? 6379 : Number(new URL(REDIS_URL).port))
+  t.teardown(() => line.close())
+  const viaLine = `redis://127.0.0.1:${line.port}`
+  const options = { redisUrl: viaLine, redis: resilient, plugin: { redisTimeout: 200 } }
+  const first = await buildTestApp(t, 'ban_outage_crash', options)
+  const a = await startServerProcess(t, first, options)
+  const b = await startServerProcess(t, first, options)
+  const { token, user } = await loginOver(a.url, first.mock.mintCode('ivy'))
+  t.equal(await status(b.url, token), 200)
+  t.equal(await status(b.url, token), 200, 'B holds it locally and Redis holds a copy')
+  const redis = testRedis(REDIS_URL)
+  t.teardown(() => redis.quit())
+  const copy = `${first.redisPrefix}session:{${hashToken(token)}}`
+
+  line.cut()
+  const until = Date.now() + 3600_000
+  const banned = await fetch(`${a.url}/test/ban`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: user.id, until }) })
+  t.equal(banned.status, 204, 'the ban is saved while Redis is unreachable')
+  const whileAway = await waitFor(async () => await status(b.url, token) === 403, 5000)
+  t.ok(whileAway < 3000, `B refuses the token with 403 ${whileAway} ms after the ban, with Redis unreachable`)
+  await a.crash()
+  t.equal(await redis.exists(copy), 1, 'the banning process died; Redis still holds the stale copy')
+
+  line.restore()
+  const back = await waitFor(async () => await redis.exists(copy) === 0, 10_000)
+  t.ok(back < 5000, `the replay dropped the stale copy ${back} ms after Redis became reachable again`)
+  for (let i = 0; i < 10; i++) t.equal(await status(b.url, token), 403, 'refused by B')
+
+  const restarted = await startServerProcess(t, first, options)
+  for (let i = 0; i < 5; i++) t.equal(await status(restarted.url, token), 403, 'refused by the restarted A')
+  const again = await fetch(`${restarted.url}/auth/wechat/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: first.mock.mintCode('ivy') }) })
+  t.equal(again.status, 403, 'and a new login by the banned user is refused')
+})
