@@ -1,5 +1,5 @@
 // Revocation guarantees between real OS processes sharing MariaDB and Redis.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { hashToken } from '../src/index.js'
 import { bearer, buildTestApp } from './fixtures/app.js'
 import { startServerProcess } from './fixtures/server-processes.js'
@@ -47,22 +47,30 @@ t.test('a logout-all on A while B writes last-seen for the same tokens: every to
 // ioredis as an application would set it up for a cache: fail fast while Redis is away.
 const resilient = { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 100 }
 
-t.test('a logout made while Redis is unreachable, by a process that then crashes: refused everywhere soon after Redis answers again', async t => {
-  // The instances reach Redis through a relay the test cuts: Redis keeps its
-  // data (the stale copy) but never sees the logout's commands.
+/**
+ * Two instances that reach Redis through a relay the test cuts: Redis keeps
+ * its data (the stale copy) but never sees what the instances send meanwhile.
+ * A user logged in on A and used twice on B, so B holds the session locally
+ * and Redis holds a copy.
+ */
+async function twoInstancesBehindALine (t: Test, name: string, who: string) {
   const line = await startTcpProxy(new URL(REDIS_URL).port === '' ? 6379 : Number(new URL(REDIS_URL).port))
   t.teardown(() => line.close())
-  const viaLine = `redis://127.0.0.1:${line.port}`
-  const options = { redisUrl: viaLine, redis: resilient, plugin: { redisTimeout: 200 } }
-  const first = await buildTestApp(t, 'revoke_outage_crash', { redisUrl: viaLine, redis: resilient, plugin: { redisTimeout: 200 } })
+  const options = { redisUrl: `redis://127.0.0.1:${line.port}`, redis: resilient, plugin: { redisTimeout: 200 } }
+  const first = await buildTestApp(t, name, options)
   const a = await startServerProcess(t, first, options)
   const b = await startServerProcess(t, first, options)
-  const { token } = await loginOver(a.url, first.mock.mintCode('gus'))
+  const { token, user } = await loginOver(a.url, first.mock.mintCode(who))
   t.equal(await status(b.url, token), 200)
   t.equal(await status(b.url, token), 200, 'B holds it locally and Redis holds a copy')
   const redis = testRedis(REDIS_URL)
   t.teardown(() => redis.quit())
   const copy = `${first.redisPrefix}session:{${hashToken(token)}}`
+  return { line, options, first, a, b, token, user, redis, copy }
+}
+
+t.test('a logout made while Redis is unreachable, by a process that then crashes: refused everywhere soon after Redis answers again', async t => {
+  const { line, options, first, a, b, token, redis, copy } = await twoInstancesBehindALine(t, 'revoke_outage_crash', 'gus')
 
   line.cut()
   t.equal((await fetch(`${a.url}/auth/wechat/logout`, { method: 'POST', headers: bearer(token) })).status, 204, 'logout answered while Redis is unreachable')
@@ -103,19 +111,7 @@ t.test('a ban on one instance: the other refuses the token at once and the login
 })
 
 t.test('a ban made while Redis is unreachable, by a process that then crashes: its user is refused everywhere, with 403, after Redis answers again', async t => {
-  const line = await startTcpProxy(new URL(REDIS_URL).port === '' ? 6379 : Number(new URL(REDIS_URL).port))
-  t.teardown(() => line.close())
-  const viaLine = `redis://127.0.0.1:${line.port}`
-  const options = { redisUrl: viaLine, redis: resilient, plugin: { redisTimeout: 200 } }
-  const first = await buildTestApp(t, 'ban_outage_crash', options)
-  const a = await startServerProcess(t, first, options)
-  const b = await startServerProcess(t, first, options)
-  const { token, user } = await loginOver(a.url, first.mock.mintCode('ivy'))
-  t.equal(await status(b.url, token), 200)
-  t.equal(await status(b.url, token), 200, 'B holds it locally and Redis holds a copy')
-  const redis = testRedis(REDIS_URL)
-  t.teardown(() => redis.quit())
-  const copy = `${first.redisPrefix}session:{${hashToken(token)}}`
+  const { line, options, first, a, b, token, user, redis, copy } = await twoInstancesBehindALine(t, 'ban_outage_crash', 'ivy')
 
   line.cut()
   const until = Date.now() + 3600_000
