@@ -66,23 +66,28 @@ async function twoInstancesBehindALine (t: Test, name: string, who: string) {
   const redis = testRedis(REDIS_URL)
   t.teardown(() => redis.quit())
   const copy = `${first.redisPrefix}session:{${hashToken(token)}}`
-  return { line, options, first, a, b, token, user, redis, copy }
+
+  /** A dies with the stale copy still in Redis; once the line is back, B's replay must drop it and leave a marker. */
+  async function crashAThenReconnect (): Promise<void> {
+    await a.crash()
+    t.equal(await redis.exists(copy), 1, 'the revoking process died; Redis still holds the stale copy')
+    line.restore()
+    const back = await waitFor(async () => await redis.exists(copy) === 0, 10_000)
+    t.ok(back < 5000, `the replay dropped the stale copy ${back} ms after Redis became reachable again`)
+    t.equal(await redis.exists(`${first.redisPrefix}revoked:{${hashToken(token)}}`), 1, 'and left a marker that refuses it coming back')
+  }
+  return { line, options, first, a, b, token, user, crashAThenReconnect }
 }
 
 t.test('a logout made while Redis is unreachable, by a process that then crashes: refused everywhere soon after Redis answers again', async t => {
-  const { line, options, first, a, b, token, redis, copy } = await twoInstancesBehindALine(t, 'revoke_outage_crash', 'gus')
+  const { line, options, first, a, b, token, crashAThenReconnect } = await twoInstancesBehindALine(t, 'revoke_outage_crash', 'gus')
 
   line.cut()
   t.equal((await fetch(`${a.url}/auth/wechat/logout`, { method: 'POST', headers: bearer(token) })).status, 204, 'logout answered while Redis is unreachable')
   const whileAway = await waitFor(async () => await status(b.url, token) === 401, 5000)
   t.ok(whileAway < 3000, `refused by B ${whileAway} ms after the logout, with Redis unreachable (its channel is down, so it reads MySQL)`)
-  await a.crash()
-  t.equal(await redis.exists(copy), 1, 'the revoking process died; Redis still holds the stale copy')
 
-  line.restore()
-  const back = await waitFor(async () => await redis.exists(copy) === 0, 10_000)
-  t.ok(back < 5000, `the replay dropped the stale copy ${back} ms after Redis became reachable again`)
-  t.equal(await redis.exists(`${first.redisPrefix}revoked:{${hashToken(token)}}`), 1, 'and left a marker that refuses it coming back')
+  await crashAThenReconnect()
   for (let i = 0; i < 10; i++) t.equal(await status(b.url, token), 401, 'refused by B')
 
   const restarted = await startServerProcess(t, first, options)
@@ -111,7 +116,7 @@ t.test('a ban on one instance: the other refuses the token at once and the login
 })
 
 t.test('a ban made while Redis is unreachable, by a process that then crashes: its user is refused everywhere, with 403, after Redis answers again', async t => {
-  const { line, options, first, a, b, token, user, redis, copy } = await twoInstancesBehindALine(t, 'ban_outage_crash', 'ivy')
+  const { line, options, first, a, b, token, user, crashAThenReconnect } = await twoInstancesBehindALine(t, 'ban_outage_crash', 'ivy')
 
   line.cut()
   const until = Date.now() + 3600_000
@@ -119,12 +124,8 @@ t.test('a ban made while Redis is unreachable, by a process that then crashes: i
   t.equal(banned.status, 204, 'the ban is saved while Redis is unreachable')
   const whileAway = await waitFor(async () => await status(b.url, token) === 403, 5000)
   t.ok(whileAway < 3000, `B refuses the token with 403 ${whileAway} ms after the ban, with Redis unreachable`)
-  await a.crash()
-  t.equal(await redis.exists(copy), 1, 'the banning process died; Redis still holds the stale copy')
 
-  line.restore()
-  const back = await waitFor(async () => await redis.exists(copy) === 0, 10_000)
-  t.ok(back < 5000, `the replay dropped the stale copy ${back} ms after Redis became reachable again`)
+  await crashAThenReconnect()
   for (let i = 0; i < 10; i++) t.equal(await status(b.url, token), 403, 'refused by B')
 
   const restarted = await startServerProcess(t, first, options)
