@@ -175,21 +175,36 @@ async function main (): Promise<void> {
       const status = (await fetch(new URL(route.path, urls[0]))).status
       if (status !== 401) throw new Error(`${route.path} answered ${status} without credentials; expected 401`)
     }
-    for (const route of ROUTES) await measure(route, options.warmup)
-    // Steady state: every session's last-seen write is due, then each server
-    // uses every session once at a random moment of one interval, so the
-    // writes come spread over the interval as in a live population, not in
-    // one burst per interval (all sessions were created in one setup).
-    const waitMs = touchMs - (performance.now() - filledAt)
-    if (waitMs > 0) await sleep(waitMs + 100)
-    await Promise.all(urls.map(url => post(`${url}/bench/sweep`, { file: fillFile, count: fillCount, ms: touchMs })))
-    console.log(`idleTtl ${options.idleTtl} s, last-seen interval ${seconds(touchMs)}; measuring ${seconds(performance.now() - filledAt)} after the cache was filled, ` +
-      'after each server used every session once at a random moment of one interval, so last-seen writes are due, spread as in a live population, and counted')
+    let protectedUsedAt = filledAt
+    let protectedRate = 0
+    for (const route of ROUTES) {
+      const { result } = await measure(route, options.warmup)
+      if (route === ROUTES[1]) [protectedUsedAt, protectedRate] = [performance.now(), result.rps]
+    }
+    // Steady state for the protected route, before each of its runs (not
+    // all due after the other routes' turns): once every session's last-seen
+    // write is due, each server uses every session once at a random moment
+    // of one interval plus the mean wait between two uses of a session
+    // (N / rate). Then, as under continuous traffic, the last-seen writes
+    // are spread over the interval (not one burst: all sessions were created
+    // in one setup), and that wait's share of the sessions is due already.
+    const sweepMs = touchMs + Math.round(1000 * options.sessions / protectedRate)
+    const sweep = async (): Promise<void> => {
+      const waitMs = touchMs - (performance.now() - protectedUsedAt)
+      if (waitMs > 0) await sleep(waitMs + 100)
+      await Promise.all(urls.map(url => post(`${url}/bench/sweep`, { file: fillFile, count: fillCount, ms: sweepMs })))
+    }
+    console.log(`idleTtl ${options.idleTtl} s, last-seen interval ${seconds(touchMs)}; each protected run follows a sweep: each server used every session ` +
+      `once at a random moment of ${seconds(sweepMs)} (the interval + N / rate), so last-seen writes are due, spread as in a live population, and counted`)
 
     const runs = new Map<Route, Measured[]>(ROUTES.map(r => [r, []]))
     const publicRuns = runs.get(ROUTES[0]!)!
     for (let round = 0; round < options.rounds; round++) {
-      for (const route of ROUTES) runs.get(route)!.push(await measure(route, options.duration, options.profile !== undefined && (route === ROUTES[0] || route === ROUTES[1])))
+      for (const route of ROUTES) {
+        if (route === ROUTES[1]) await sweep()
+        runs.get(route)!.push(await measure(route, options.duration, options.profile !== undefined && (route === ROUTES[0] || route === ROUTES[1])))
+        if (route === ROUTES[1]) protectedUsedAt = performance.now()
+      }
     }
 
     // Login: its own row, autocannon (a fresh code per request) against the mock, 50 connections.
@@ -250,18 +265,13 @@ async function main (): Promise<void> {
     const protectedCommands = new Map<string, number>()
     for (const m of protectedRuns) for (const [name, calls] of m.counts.redisByCommand) protectedCommands.set(name, (protectedCommands.get(name) ?? 0) + calls)
     const protectedRequests = protectedRuns.reduce((sum, m) => sum + m.result.requests, 0)
-    // The routes take turns, so between two protected runs the sessions wait
-    // through the others' runs; past one interval each run meets them due
-    // again. Continuous traffic writes a session once per interval plus the
-    // wait for its next use (an instance whose copy falls due within an
-    // interval of another's write skips the row): N / (interval + N / rate)
-    // rows a second.
-    const protectedRate = median(runs.get(ROUTES[1]!)!.map(m => m.result.rps))
-    const gapMs = (ROUTES.length - 1) * options.duration * 1000
-    const continuous = options.sessions / (touchMs / 1000 + options.sessions / protectedRate) / protectedRate
-    console.log(`last-seen writes: the protected route's runs are ${seconds(gapMs)} apart` +
-      (gapMs >= touchMs ? ', more than one interval, so each run meets its sessions due again: its rows written per request are a worst case' : '') +
-      `; continuous traffic at this rate would write ${fmt(continuous, 3)} rows a request`)
+    // Continuous traffic writes a session once per interval plus the wait
+    // for its next use (an instance whose copy falls due within an interval
+    // of another's write skips the row): N / (interval + N / rate) rows a second.
+    const measuredRate = median(runs.get(ROUTES[1]!)!.map(m => m.result.rps))
+    const continuous = options.sessions / (touchMs / 1000 + options.sessions / measuredRate) / measuredRate
+    console.log(`last-seen writes: continuous traffic at the protected route's rate would write ${fmt(continuous, 3)} rows a request ` +
+      '(N / (interval + N / rate)); measured in the table')
     // Last-seen writes land on random rows: once the table outgrows the buffer pool, each may wait for a disk read.
     const fit = await sessionsTableFit(admin, DATABASE)
     console.log(`MariaDB: the sessions table and its indexes take ${mb(fit.tableBytes)}, its buffer pool (innodb_buffer_pool_size) ${mb(fit.bufferPoolBytes)}` +
