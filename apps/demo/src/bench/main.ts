@@ -190,6 +190,7 @@ async function main (): Promise<void> {
     // (N / rate). Then, as under continuous traffic, the last-seen writes
     // are spread over the interval (not one burst: all sessions were created
     // in one setup), and that wait's share of the sessions is due already.
+    if (!(protectedRate > 0)) throw new Error('the protected route answered no request in its warm-up run')
     const sweepMs = touchMs + Math.round(1000 * options.sessions / protectedRate)
     const sweep = async (): Promise<void> => {
       const waitMs = touchMs - (performance.now() - protectedUsedAt)
