@@ -12,6 +12,7 @@ import { countDelta } from '../src/bench/counters.js'
 import { readServiceCpu, serviceCpuDelta } from '../src/bench/cpu.js'
 import { median } from '../src/bench/load.js'
 import { parseBenchArgs, touchIntervalMs } from '../src/bench/options.js'
+import { steadyRowsPerRequest } from '../src/bench/steady-writes.js'
 import { requireWrk } from '../src/bench/wrk.js'
 import { MYSQL_SERVER_URL, ownRedisPrefix, REDIS_URL } from './fixtures/services.js'
 
@@ -60,7 +61,7 @@ t.test('pnpm bench --smoke prints the whole table with sane numbers', { timeout:
   t.match(table.get('protected GET /api/me (wx-login)')?.[9], /^-?[\d,]+ B \(buffers -?[\d,]+ B\)$/, 'RSS and buffer bytes per cached session')
   t.match(stdout, /local cache: 2,000 sessions cached .* with the cache off\), -?[\d,]+ B a session; of which its buffers -?[\d,]+ B/, 'memory against a probe with the cache off')
   t.match(stdout, /ratio to public per round: \/api\/me [\d.]+;/, 'each round\'s ratios')
-  t.match(stdout, /last-seen writes: continuous traffic at the protected route's rate would write [\d.]+ rows a request/, 'rows written against continuous traffic')
+  t.match(stdout, /last-seen writes: continuous traffic at the protected route's rate would write [\d.]+ rows a request \(uniform: each session once per interval plus the wait for its next use\)/, 'rows written against continuous traffic')
   t.match(stdout, /MariaDB: the sessions table and its indexes take [\d.,]+ MB, its buffer pool \(innodb_buffer_pool_size\) [\d.,]+ MB/, 'the table against the buffer pool')
   const login = table.get('login POST /auth/wechat/login (autocannon -c 50, mock)')
   t.ok(login !== undefined && num(login[0]) > 0, 'login row')
@@ -68,6 +69,16 @@ t.test('pnpm bench --smoke prints the whole table with sane numbers', { timeout:
   t.match(stdout, /CPU profiles of the first server .* µs a protected request/, 'profiles the protected route against the public one')
   t.match(stdout, /login CPU profile of the server: [\d,]+ µs busy a login/, 'profiles the logins')
   t.ok(existsSync(join(profiles, 'api-me-1.cpuprofile')) && existsSync(join(profiles, 'login.cpuprofile')), 'keeps the .cpuprofile files')
+})
+
+t.test('last-seen rows continuous traffic writes, by distribution', async t => {
+  // Uniform: N sessions at rate R, each used every N / R s.
+  t.equal(steadyRowsPerRequest(100, 'uniform', 60, 10), 100 / (60 + 10) / 10)
+  // Zipf over two sessions: weights 1 and 1/2 of 1.5, so rates 2R/3 and R/3.
+  t.equal(steadyRowsPerRequest(2, 'zipf', 60, 3), (1 / (60 + 1 / 2) + 1 / (60 + 1)) / 3)
+  // The rarely used tail is written at nearly every use: fewer rows than uniform, but not the few the head alone would write.
+  const zipf = steadyRowsPerRequest(100_000, 'zipf', 60, 21_422)
+  t.ok(zipf > 0.05 && zipf < steadyRowsPerRequest(100_000, 'uniform', 60, 21_422), `Zipf at 100k: ${zipf.toFixed(3)} rows a request`)
 })
 
 t.test('bench flags', async t => {

@@ -11,6 +11,7 @@ import { countDelta, readCounts, sessionsTableFit, type CountDelta } from './cou
 import { readServiceCpu, serviceCpuDelta, type Service } from './cpu.js'
 import { loadLogins, median } from './load.js'
 import { parseBenchArgs, touchIntervalMs } from './options.js'
+import { steadyRowsPerRequest } from './steady-writes.js'
 import { startServerProcess, type ServerProcess } from './processes.js'
 import { createRedisClient, deleteKeysUnder, readRedisTopology } from '../redis-topology.js'
 import { addedCost, selfTimePerRequest, type CpuProfile } from './profile.js'
@@ -272,13 +273,11 @@ async function main (): Promise<void> {
     const protectedCommands = new Map<string, number>()
     for (const m of protectedRuns) for (const [name, calls] of m.counts.redisByCommand) protectedCommands.set(name, (protectedCommands.get(name) ?? 0) + calls)
     const protectedRequests = protectedRuns.reduce((sum, m) => sum + m.result.requests, 0)
-    // Continuous traffic writes a session once per interval plus the wait
-    // for its next use (an instance whose copy falls due within an interval
-    // of another's write skips the row): N / (interval + N / rate) rows a second.
+    // An instance whose copy falls due within an interval of another's write skips the row, so this holds for two instances too.
     const measuredRate = median(runs.get(ROUTES[1]!)!.map(m => m.result.rps))
-    const continuous = options.sessions / (touchMs / 1000 + options.sessions / measuredRate) / measuredRate
+    const continuous = steadyRowsPerRequest(options.sessions, options.dist, touchMs / 1000, measuredRate)
     console.log(`last-seen writes: continuous traffic at the protected route's rate would write ${fmt(continuous, 3)} rows a request ` +
-      '(N / (interval + N / rate)); measured in the table')
+      `(${options.dist}: each session once per interval plus the wait for its next use); measured in the table`)
     // Last-seen writes land on random rows: once the table outgrows the buffer pool, each may wait for a disk read.
     const fit = await sessionsTableFit(admin, DATABASE)
     console.log(`MariaDB: the sessions table and its indexes take ${mb(fit.tableBytes)}, its buffer pool (innodb_buffer_pool_size) ${mb(fit.bufferPoolBytes)}` +
